@@ -1,0 +1,96 @@
+/**
+ * The e2e harness app: an ordinary Sentry setup with the integration, plus
+ * helpers the tests call to make requests the ways an app does (fetch, XHR,
+ * EventSource, a dedicated worker). Query: `api` (the gateway origin), `dsn`,
+ * `monitor` (JSON of extra options), `nomonitor` (Sentry without the monitor).
+ */
+import * as Sentry from '@sentry/browser';
+import { backendMonitorIntegration } from '../../src/index.js';
+
+const params = new URLSearchParams(location.search);
+const api = params.get('api') ?? '';
+const monitorOptions = JSON.parse(params.get('monitor') ?? '{}') as Record<string, unknown>;
+const integration = backendMonitorIntegration({ origins: [api], ...monitorOptions });
+
+Sentry.init({
+  dsn: params.get('dsn') ?? undefined,
+  integrations: params.has('nomonitor') ? [] : [integration],
+  release: 'harness@1.0.0',
+  environment: 'e2e',
+});
+Sentry.setUser({ id: 'user-42' });
+Sentry.setTag('app', 'harness');
+
+function hex(buf: ArrayBuffer): string {
+  return [...new Uint8Array(buf)].map((b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+const harness = {
+  api,
+  async ready(): Promise<boolean> {
+    const reg = await integration.monitor?.ready;
+    if (!reg) return false;
+    if (!navigator.serviceWorker.controller) {
+      await new Promise((r) => navigator.serviceWorker.addEventListener('controllerchange', r, { once: true }));
+    }
+    return true;
+  },
+  stats: () => integration.monitor?.stats(),
+  flush: () => integration.monitor?.flush(),
+  info: () => integration.monitor?.info,
+  async call(path: string, init?: RequestInit): Promise<{ status: number; body: string } | { error: string }> {
+    try {
+      const res = await fetch(api + path, init);
+      return { status: res.status, body: await res.text() };
+    } catch (err) {
+      return { error: `${(err as Error).name}: ${(err as Error).message}` };
+    }
+  },
+  async hash(url: string): Promise<{ status: number; sha256: string; bytes: number; type: string } | { error: string }> {
+    try {
+      const res = await fetch(url);
+      const buf = await res.arrayBuffer();
+      return { status: res.status, sha256: hex(await crypto.subtle.digest('SHA-256', buf)), bytes: buf.byteLength, type: res.headers.get('content-type') ?? '' };
+    } catch (err) {
+      return { error: `${(err as Error).name}` };
+    }
+  },
+  xhr(path: string, method = 'GET'): Promise<number> {
+    return new Promise((resolve) => {
+      const x = new XMLHttpRequest();
+      x.open(method, api + path);
+      x.onloadend = () => resolve(x.status);
+      x.send();
+    });
+  },
+  eventSource(path: string): Promise<'open' | 'error'> {
+    return new Promise((resolve) => {
+      const es = new EventSource(api + path);
+      es.onopen = () => {
+        es.close();
+        resolve('open');
+      };
+      es.onerror = () => {
+        es.close();
+        resolve('error');
+      };
+    });
+  },
+  fromDedicatedWorker(path: string): Promise<{ status?: number; error?: string }> {
+    return new Promise((resolve) => {
+      const w = new Worker('/dedicated-worker.js');
+      w.onmessage = (e) => {
+        w.terminate();
+        resolve(e.data);
+      };
+      w.postMessage({ url: api + path });
+    });
+  },
+};
+
+declare global {
+  interface Window {
+    harness: typeof harness;
+  }
+}
+window.harness = harness;

@@ -1,0 +1,164 @@
+/**
+ * The gateway simulator: a real HTTP server on loopback that stands in for the
+ * gatewayz API, with CORS, and fault injection. Faults are rules matched by
+ * path prefix (and method); each can answer any status, body and headers, delay
+ * its headers, reset the connection, hang, or cut a stream.
+ *
+ * Control it in-process (`sim.fault(...)`) or over HTTP (`POST /__sim/faults`
+ * with a rule as JSON, `DELETE /__sim/faults`), which the demo's buttons use.
+ */
+import { createHash } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { listenOnLoopback } from './listen.js';
+
+export interface FaultRule {
+  /** Path prefix the rule applies to, e.g. `/v1/models`. */
+  path: string;
+  method?: string;
+  /** How many requests it applies to; unlimited when absent. */
+  times?: number;
+  /** What happens: answer (the default), reset the connection, or never answer. */
+  action?: 'respond' | 'reset' | 'hang';
+  status?: number;
+  body?: string;
+  headers?: Record<string, string>;
+  /** Wait this long before sending headers. */
+  delayMs?: number;
+}
+
+const CORS = {
+  'access-control-allow-origin': '*',
+  'access-control-allow-methods': 'GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS',
+  'access-control-allow-headers': '*',
+  'access-control-expose-headers': 'x-request-id, retry-after, cf-ray, content-type',
+  'access-control-max-age': '600',
+};
+
+export const MODELS = ['openai/gpt-4o', 'anthropic/claude-sonnet-4', 'meta-llama/llama-3.1-8b'];
+
+/** Deterministic bytes for `/v1/blob?size=N&seed=S`: the same for every fetch, so hashes can be compared. */
+export function blobBytes(size: number, seed: number): Buffer {
+  const out = Buffer.allocUnsafe(size);
+  let x = seed >>> 0 || 1;
+  for (let i = 0; i < size; i++) {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    out[i] = x & 0xff;
+  }
+  return out;
+}
+
+export function sha256(data: Buffer | Uint8Array): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+export interface GatewaySimulator {
+  origin: string;
+  port: number;
+  /** Requests seen, by `METHOD path?query`. */
+  requests: string[];
+  fault(rule: FaultRule): void;
+  clear(): void;
+  close(): Promise<void>;
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of req) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+export async function startGatewaySimulator(options: { port?: number; host?: string } = {}): Promise<GatewaySimulator> {
+  let rules: Array<FaultRule & { used: number }> = [];
+  const requests: string[] = [];
+
+  const normal = (req: IncomingMessage, res: ServerResponse, url: URL) => {
+    const gateway = url.searchParams.get('gateway') ?? 'all';
+    if (url.pathname === '/v1/blob') {
+      const size = Math.min(Number(url.searchParams.get('size') ?? 1024), 50 * 1024 * 1024);
+      const body = blobBytes(size, Number(url.searchParams.get('seed') ?? 1));
+      res.writeHead(200, { ...CORS, 'content-type': 'application/octet-stream', 'content-length': String(body.length) });
+      res.end(body);
+      return;
+    }
+    if (url.pathname === '/v1/stream') {
+      const count = Number(url.searchParams.get('events') ?? 3);
+      res.writeHead(200, { ...CORS, 'content-type': 'text/event-stream', 'cache-control': 'no-store' });
+      let i = 0;
+      const tick = setInterval(() => {
+        res.write(`id: ${i}\ndata: ${JSON.stringify({ n: i })}\n\n`);
+        if (++i >= count) {
+          clearInterval(tick);
+          res.end();
+        }
+      }, Number(url.searchParams.get('gapMs') ?? 20));
+      req.on('close', () => clearInterval(tick));
+      return;
+    }
+    if (url.pathname.startsWith('/v1/')) {
+      const body = JSON.stringify({ data: MODELS.map((id) => ({ id, gateway })), gateway, method: req.method });
+      res.writeHead(200, { ...CORS, 'content-type': 'application/json', 'x-request-id': `req-${requests.length}` });
+      res.end(req.method === 'HEAD' ? undefined : body);
+      return;
+    }
+    res.writeHead(404, { ...CORS, 'content-type': 'application/json' });
+    res.end(JSON.stringify({ error: 'Not Found', path: url.pathname }));
+  };
+
+  const server = createServer(async (req, res) => {
+    const url = new URL(req.url ?? '/', 'http://sim');
+    if (req.method === 'OPTIONS') {
+      res.writeHead(204, CORS);
+      res.end();
+      return;
+    }
+    if (url.pathname === '/__sim/faults') {
+      if (req.method === 'POST') {
+        try {
+          sim.fault(JSON.parse(await readBody(req)) as FaultRule);
+          res.writeHead(204, CORS).end();
+        } catch (err) {
+          res.writeHead(400, { ...CORS, 'content-type': 'text/plain' }).end(`bad fault rule: ${String(err)}`);
+        }
+      } else {
+        sim.clear();
+        res.writeHead(204, CORS).end();
+      }
+      return;
+    }
+    requests.push(`${req.method} ${url.pathname}${url.search}`);
+    // Drain the request body so a POST never stalls.
+    if (req.method !== 'GET' && req.method !== 'HEAD') await readBody(req);
+    const rule = rules.find((r) => url.pathname.startsWith(r.path) && (!r.method || r.method === req.method) && (r.times === undefined || r.used < r.times));
+    if (!rule) return normal(req, res, url);
+    rule.used++;
+    if (rule.delayMs) await new Promise((r) => setTimeout(r, rule.delayMs));
+    if (rule.action === 'reset') {
+      req.socket.resetAndDestroy();
+      return;
+    }
+    if (rule.action === 'hang') return; // never answers; the socket closes with the server
+    if (!rule.status) return normal(req, res, url);
+    res.writeHead(rule.status, { ...CORS, 'content-type': 'application/json', ...rule.headers });
+    res.end(req.method === 'HEAD' ? undefined : (rule.body ?? ''));
+  });
+
+  const host = options.host ?? '127.0.0.1';
+  const { port, close } = await listenOnLoopback(server, options.port ?? 0, host);
+  const sim: GatewaySimulator = {
+    origin: `http://${host}:${port}`,
+    port,
+    requests,
+    fault(rule) {
+      if (typeof rule?.path !== 'string' || !rule.path.startsWith('/')) throw new Error('a fault rule needs "path", starting with "/"');
+      rules.unshift({ ...rule, used: 0 });
+    },
+    clear() {
+      rules = [];
+      requests.length = 0;
+    },
+    close,
+  };
+  return sim;
+}

@@ -1,0 +1,85 @@
+import type { Client, Event } from '@sentry/core';
+import type { BackendReport } from '../sw/protocol.js';
+import { reportToEvent } from './reportToEvent.js';
+
+/** An event the client has not started sending this long after capture was dropped by the app (beforeSend, sampleRate). */
+const PROCESS_DEADLINE_MS = 5000;
+/** How long to wait for the transport's answer. */
+const SEND_DEADLINE_MS = 20_000;
+
+interface Waiter {
+  started: boolean;
+  resolve(accepted: boolean): void;
+}
+
+/**
+ * Captures reports through a Sentry client and tells which ones Sentry has:
+ * an event counts as delivered when the transport's answer was 2xx, or when the
+ * app's own processing dropped it on purpose (beforeSend returned null,
+ * sampling). A 5xx, a 429, a network failure: not delivered, so the worker keeps
+ * it and offers it again later, with the same event_id.
+ */
+export function deliverToSentry(client: Client): (reports: BackendReport[]) => Promise<string[]> {
+  const waiters = new Map<string, Waiter>();
+  // Sentry's default Dedupe integration drops an event whose message and
+  // fingerprint equal the previous event's, which would silently lose a backend
+  // failure that repeats after the worker's fold window. So the message is held
+  // back at capture and put in place by this processor, which runs after Dedupe
+  // (the client's processors run in the order they were added, and the
+  // defaults are added first). beforeSend still sees the message.
+  const messages = new Map<string, string>();
+  client.addEventProcessor(
+    Object.assign(
+      (event: Event) => {
+        const message = event.event_id ? messages.get(event.event_id) : undefined;
+        if (message !== undefined) {
+          event.message = message;
+          messages.delete(event.event_id!);
+        }
+        return event;
+      },
+      { id: 'BackendMonitorMessage' },
+    ),
+  );
+  client.on('beforeSendEvent', (event: Event) => {
+    const w = event.event_id ? waiters.get(event.event_id) : undefined;
+    if (w) w.started = true;
+  });
+  client.on('afterSendEvent', (event: Event, response: { statusCode?: number }) => {
+    const w = event.event_id ? waiters.get(event.event_id) : undefined;
+    const status = response?.statusCode;
+    w?.resolve(status !== undefined && status >= 200 && status < 300);
+  });
+
+  const deliverOne = (report: BackendReport) =>
+    new Promise<boolean>((resolve) => {
+      const id = report.eventId;
+      let processTimer: ReturnType<typeof setTimeout> | undefined;
+      let sendTimer: ReturnType<typeof setTimeout> | undefined;
+      const finish = (accepted: boolean) => {
+        clearTimeout(processTimer);
+        clearTimeout(sendTimer);
+        waiters.delete(id);
+        messages.delete(id);
+        resolve(accepted);
+      };
+      const waiter: Waiter = { started: false, resolve: finish };
+      waiters.set(id, waiter);
+      processTimer = setTimeout(() => {
+        if (!waiter.started) finish(true);
+      }, PROCESS_DEADLINE_MS);
+      sendTimer = setTimeout(() => finish(false), SEND_DEADLINE_MS);
+      try {
+        const { message, ...event } = reportToEvent(report);
+        if (message) messages.set(id, message);
+        client.captureEvent(event, { event_id: id });
+      } catch {
+        finish(false);
+      }
+    });
+
+  return async (reports) => {
+    const results = await Promise.all(reports.map(deliverOne));
+    return reports.filter((_, i) => results[i]).map((r) => r.eventId);
+  };
+}

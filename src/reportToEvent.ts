@@ -1,0 +1,76 @@
+import type { Event, SeverityLevel } from '@sentry/core';
+import { statusTag } from '../sw/classify.js';
+import type { BackendReport } from '../sw/protocol.js';
+
+/** The path and (scrubbed) query of a report's URL, as the seed's timeout message shows it. */
+function pathAndQuery(url: string): string {
+  try {
+    const u = new URL(url);
+    return u.pathname + u.search;
+  } catch {
+    return url;
+  }
+}
+
+export function reportMessage(r: BackendReport): string {
+  switch (r.kind) {
+    case 'http_error':
+      return `Backend API ${r.method} ${r.endpoint} failed: ${r.status}${r.statusText ? ` ${r.statusText}` : ''}`;
+    case 'timeout':
+      return `Backend API timeout after ${r.timeoutMs ?? 0}ms: ${pathAndQuery(r.url)}`;
+    case 'offline':
+      return `Backend API ${r.method} ${r.endpoint} failed: offline`;
+    case 'network_error':
+      // The rejection's text (which Chromium suffixes with the host) stays in the
+      // context, so the message is the same for every occurrence.
+      return `Backend API ${r.method} ${r.endpoint} failed: network error`;
+    case 'stream_error':
+      return `Backend API ${r.method} ${r.endpoint} stream interrupted after ${r.durationMs}ms`;
+  }
+}
+
+/**
+ * Maps one worker report to a Sentry event (DESIGN.md "What a report carries").
+ * Pure: the page's scope (user, release, tags) is applied by the Sentry client
+ * that captures it.
+ */
+export function reportToEvent(r: BackendReport): Event & { event_id: string } {
+  const status = statusTag(r.kind, r.status);
+  const context: Record<string, unknown> = {
+    endpoint: r.url,
+    status_code: r.kind === 'timeout' ? 408 : r.status,
+    method: r.method,
+    gateway: r.gateway,
+    retry_count: r.retryCount,
+    duration_ms: r.durationMs,
+    online: r.online,
+    failure_kind: r.kind,
+  };
+  if (r.responsePreview !== undefined) context.response_preview = r.responsePreview;
+  if (r.retryAfter !== undefined) context.retry_after = r.retryAfter;
+  if (r.timeoutMs !== undefined) context.timeout_ms = r.timeoutMs;
+  if (r.requestId !== undefined) context.request_id = r.requestId;
+  if (r.contentType !== undefined) context.content_type = r.contentType;
+  if (r.errorMessage !== undefined) context.error_message = r.errorMessage;
+  if (r.occurrences > 1) {
+    context.occurrences = r.occurrences;
+    context.first_seen = new Date(r.firstSeen).toISOString();
+    context.last_seen = new Date(r.lastSeen).toISOString();
+  }
+  return {
+    event_id: r.eventId,
+    message: reportMessage(r),
+    level: r.level as SeverityLevel,
+    timestamp: r.lastSeen / 1000,
+    tags: {
+      error_category: 'backend_api',
+      api_endpoint: r.endpoint,
+      http_status: status,
+      http_method: r.method,
+      gateway: r.gateway,
+      failure_kind: r.kind,
+    },
+    contexts: { backend_api: context },
+    fingerprint: ['backend_api', r.method, r.endpoint, r.kind === 'http_error' || r.kind === 'stream_error' ? String(r.status) : r.kind],
+  };
+}

@@ -1,0 +1,79 @@
+import type { Classification } from './classify.js';
+import type { MonitorConfig } from './config.js';
+import { endpointTemplate } from './endpointTemplate.js';
+import type { BackendReport } from './protocol.js';
+import { scrubText, scrubUrl } from './scrub.js';
+import { reasonPhrase } from './statusText.js';
+
+/** Response headers that identify a request on the server; read only where CORS exposes them. */
+export const REQUEST_ID_HEADERS = [
+  'x-request-id', 'request-id', 'x-correlation-id', 'x-amzn-requestid', 'x-amz-request-id',
+  'x-amz-cf-id', 'cf-ray', 'x-vercel-id', 'x-cloud-trace-context', 'fly-request-id',
+] as const;
+
+/** What the worker observed of one failed request; everything raw, unscrubbed. */
+export interface Observation {
+  classification: Classification;
+  method: string;
+  url: string;
+  status: number;
+  statusText: string;
+  startedAt: number;
+  endedAt: number;
+  retryCount: number;
+  online: boolean;
+  /** Response headers (only the allowlisted ones are read). */
+  headers?: { get(name: string): string | null };
+  preview?: string;
+  errorMessage?: string;
+}
+
+export function newEventId(): string {
+  return crypto.randomUUID().replace(/-/g, '');
+}
+
+/** The Retry-After header, else a `retry_after` field in a JSON error body (as the seed's 429 shows). */
+function retryAfter(headers: Observation['headers'], preview: string | undefined): string | undefined {
+  const header = headers?.get('retry-after');
+  if (header) return header.slice(0, 64);
+  const m = preview && /"retry[_-]?after"\s*:\s*"?(\d+(?:\.\d+)?)/i.exec(preview);
+  return m ? m[1] : undefined;
+}
+
+export function buildReport(o: Observation, config: Pick<MonitorConfig, 'timeoutMs' | 'scrubParams'>, eventId = newEventId()): BackendReport {
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(o.url);
+  } catch {
+    /* a Request always has an absolute URL; defensive only */
+  }
+  const { kind, level } = o.classification;
+  const requestId = o.headers && REQUEST_ID_HEADERS.map((h) => o.headers!.get(h)).find((v) => v);
+  const contentType = o.headers?.get('content-type') ?? undefined;
+  const report: BackendReport = {
+    eventId,
+    kind,
+    level,
+    method: o.method.toUpperCase(),
+    url: scrubUrl(o.url, config.scrubParams),
+    endpoint: parsed ? endpointTemplate(parsed.pathname) : '/',
+    gateway: scrubText(parsed?.searchParams.get('gateway') || 'all').slice(0, 100),
+    status: o.status,
+    statusText: reasonPhrase(o.status, o.statusText),
+    retryCount: o.retryCount,
+    durationMs: Math.max(0, Math.round(o.endedAt - o.startedAt)),
+    startedAt: o.startedAt,
+    online: o.online,
+    occurrences: 1,
+    firstSeen: o.endedAt,
+    lastSeen: o.endedAt,
+  };
+  if (kind === 'timeout') report.timeoutMs = config.timeoutMs;
+  const ra = kind === 'http_error' ? retryAfter(o.headers, o.preview) : undefined;
+  if (ra) report.retryAfter = ra;
+  if (requestId) report.requestId = requestId.slice(0, 200);
+  if (contentType) report.contentType = contentType.slice(0, 100);
+  if (o.preview !== undefined) report.responsePreview = scrubText(o.preview);
+  if (o.errorMessage) report.errorMessage = scrubText(o.errorMessage).slice(0, 300);
+  return report;
+}

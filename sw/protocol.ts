@@ -1,0 +1,159 @@
+/**
+ * The one protocol between the worker and its pages. Both sides import this
+ * module; each validates what it receives with the guards below, so a message
+ * from anything else (another library's worker, a forged postMessage) is ignored.
+ *
+ * Every message is `{ source, v, type, payload }`. A request that wants a reply
+ * carries a MessageChannel port (transferred); replies go back on that port.
+ */
+
+export const PROTOCOL_SOURCE = 'gatewayz-sw-monitor';
+/** Bumped whenever a message or report changes shape incompatibly. */
+export const PROTOCOL_VERSION = 1;
+
+export type FailureKind = 'http_error' | 'timeout' | 'offline' | 'network_error' | 'stream_error';
+export type ReportLevel = 'error' | 'warning';
+
+/** One observed backend failure, made in the worker, already scrubbed. */
+export interface BackendReport {
+  /** 32 hex chars; made once in the worker and kept through every retry of delivery. */
+  eventId: string;
+  kind: FailureKind;
+  level: ReportLevel;
+  method: string;
+  /** Full request URL, scrubbed. */
+  url: string;
+  /** Path template: ids, uuids and hashes replaced by `{id}`. */
+  endpoint: string;
+  /** Value of the `gateway` query parameter, `all` when absent. */
+  gateway: string;
+  /** HTTP status; 0 when no response came back (offline, network error, timeout). */
+  status: number;
+  statusText: string;
+  /** Same method and URL again within 60 s of a failure of it. */
+  retryCount: number;
+  durationMs: number;
+  /** Epoch milliseconds when the request started. */
+  startedAt: number;
+  /** navigator.onLine in the worker when the failure was seen. */
+  online: boolean;
+  timeoutMs?: number;
+  retryAfter?: string;
+  requestId?: string;
+  contentType?: string;
+  responsePreview?: string;
+  /** The fetch rejection's message, for network errors. */
+  errorMessage?: string;
+  /** How many failures this report stands for (duplicates folded in); 1 when alone. */
+  occurrences: number;
+  firstSeen: number;
+  lastSeen: number;
+}
+
+export interface WorkerInfo {
+  version: string;
+  protocol: number;
+  /** False when the worker's configuration was rejected and it observes nothing. */
+  observing: boolean;
+  configErrors: string[];
+}
+
+export interface WorkerStats {
+  /** Fetch events the monitor took (watched origins only). */
+  observed: number;
+  failures: number;
+  reported: number;
+  delivered: number;
+  /** Exceptions inside the monitor, caught so they never touched a request. */
+  internalErrors: number;
+  pending: number;
+}
+
+export type WorkerMessage =
+  | { source: typeof PROTOCOL_SOURCE; v: number; type: 'reports'; payload: { reports: BackendReport[] } }
+  | { source: typeof PROTOCOL_SOURCE; v: number; type: 'hello'; payload: WorkerInfo }
+  | { source: typeof PROTOCOL_SOURCE; v: number; type: 'stats'; payload: WorkerStats };
+
+export type PageMessage =
+  | { source: typeof PROTOCOL_SOURCE; v: number; type: 'hello'; payload: { version: string } }
+  | { source: typeof PROTOCOL_SOURCE; v: number; type: 'ack'; payload: { eventIds: string[] } }
+  | { source: typeof PROTOCOL_SOURCE; v: number; type: 'stats'; payload: Record<string, never> }
+  | { source: typeof PROTOCOL_SOURCE; v: number; type: 'flush'; payload: Record<string, never> };
+
+type Payload<M, T> = M extends { type: T; payload: infer P } ? P : never;
+
+export function workerMessage<T extends WorkerMessage['type']>(type: T, payload: Payload<WorkerMessage, T>): WorkerMessage {
+  return { source: PROTOCOL_SOURCE, v: PROTOCOL_VERSION, type, payload } as WorkerMessage;
+}
+
+export function pageMessage<T extends PageMessage['type']>(type: T, payload: Payload<PageMessage, T>): PageMessage {
+  return { source: PROTOCOL_SOURCE, v: PROTOCOL_VERSION, type, payload } as PageMessage;
+}
+
+function isRecord(x: unknown): x is Record<string, unknown> {
+  return typeof x === 'object' && x !== null && !Array.isArray(x);
+}
+
+function isEnvelope(x: unknown): x is { source: string; v: number; type: string; payload: Record<string, unknown> } {
+  return isRecord(x) && x.source === PROTOCOL_SOURCE && typeof x.v === 'number' && typeof x.type === 'string' && isRecord(x.payload);
+}
+
+const KINDS: readonly string[] = ['http_error', 'timeout', 'offline', 'network_error', 'stream_error'];
+const str = (x: unknown): x is string => typeof x === 'string';
+const num = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);
+const optStr = (x: unknown) => x === undefined || str(x);
+const optNum = (x: unknown) => x === undefined || num(x);
+
+export function isBackendReport(x: unknown): x is BackendReport {
+  if (!isRecord(x)) return false;
+  return (
+    str(x.eventId) && /^[0-9a-f]{32}$/.test(x.eventId) &&
+    str(x.kind) && KINDS.includes(x.kind) &&
+    (x.level === 'error' || x.level === 'warning') &&
+    str(x.method) && str(x.url) && str(x.endpoint) && str(x.gateway) &&
+    num(x.status) && str(x.statusText) && num(x.retryCount) && num(x.durationMs) && num(x.startedAt) &&
+    typeof x.online === 'boolean' &&
+    optNum(x.timeoutMs) && optStr(x.retryAfter) && optStr(x.requestId) && optStr(x.contentType) &&
+    optStr(x.responsePreview) && optStr(x.errorMessage) &&
+    num(x.occurrences) && num(x.firstSeen) && num(x.lastSeen)
+  );
+}
+
+/**
+ * Guards a message the page received. A message whose protocol version differs
+ * is still recognised (so the page can say so) but its payload is not trusted.
+ */
+export function parseWorkerMessage(data: unknown): { message: WorkerMessage } | { versionMismatch: number } | null {
+  if (!isEnvelope(data)) return null;
+  if (data.v !== PROTOCOL_VERSION) return { versionMismatch: data.v };
+  const p = data.payload;
+  switch (data.type) {
+    case 'reports':
+      return Array.isArray(p.reports) && p.reports.every(isBackendReport) ? { message: data as WorkerMessage } : null;
+    case 'hello':
+      return str(p.version) && num(p.protocol) && typeof p.observing === 'boolean' && Array.isArray(p.configErrors)
+        ? { message: data as WorkerMessage }
+        : null;
+    case 'stats':
+      return num(p.observed) && num(p.failures) && num(p.internalErrors) ? { message: data as WorkerMessage } : null;
+    default:
+      return null;
+  }
+}
+
+/** Guards a message the worker received from a page. */
+export function parsePageMessage(data: unknown): PageMessage | null {
+  if (!isEnvelope(data) || data.v !== PROTOCOL_VERSION) return null;
+  const p = data.payload;
+  switch (data.type) {
+    case 'hello':
+      return str(p.version) ? (data as PageMessage) : null;
+    case 'ack':
+      return Array.isArray(p.eventIds) && p.eventIds.length <= 10_000 && p.eventIds.every(str) ? (data as PageMessage) : null;
+    case 'stats':
+    case 'flush':
+      return data as PageMessage;
+    default:
+      return null;
+  }
+}

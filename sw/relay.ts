@@ -1,0 +1,149 @@
+import type { MonitorConfig } from './config.js';
+import type { Outbox, OutboxRecord } from './outbox.js';
+import { parsePageMessage, workerMessage } from './protocol.js';
+
+declare const self: ServiceWorkerGlobalScope;
+
+/** How long a page has to acknowledge a batch before it is offered again. */
+export const ACK_DEADLINE_MS = 30_000;
+const MAX_BACKOFF_MS = 60_000;
+
+export interface RelayHooks {
+  delivered(count: number): void;
+  internalError(err: unknown): void;
+  log(...args: unknown[]): void;
+}
+
+/**
+ * Sends what the outbox holds to pages in batches: every `batchMs`, or at once
+ * when `batchSize` reports wait. A batch goes to the client that made the
+ * requests while it is open, else to any window client; over a MessageChannel,
+ * with a deadline for the reply. Reports are deleted only on acknowledgement.
+ */
+export class Relay {
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private flushing: Promise<void> | undefined;
+  private again = false;
+  /** Event ids offered to a page and not yet answered: never offered twice at once. */
+  private readonly inFlight = new Set<string>();
+  private waiting = 0;
+
+  constructor(
+    private readonly outbox: Outbox,
+    private readonly config: Pick<MonitorConfig, 'batchMs' | 'batchSize'>,
+    private readonly hooks: RelayHooks,
+  ) {}
+
+  /** A report was stored: flush at once when a batch is full, else within batchMs. */
+  added(): void {
+    this.waiting++;
+    if (this.waiting >= this.config.batchSize) this.flushSoon(0);
+    else this.flushSoon(this.config.batchMs);
+  }
+
+  flushSoon(delayMs: number): void {
+    if (this.timer !== undefined) {
+      if (delayMs > 0) return;
+      clearTimeout(this.timer);
+    }
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.flush();
+    }, delayMs);
+  }
+
+  /**
+   * Sends everything due. Resolves when every batch sent has been answered or
+   * timed out. A page that asks (it just opened, or came back online) is
+   * offered everything at once, backoff or not.
+   */
+  flush(preferClientId?: string): Promise<void> {
+    if (this.flushing) {
+      this.again = true;
+      return this.flushing;
+    }
+    this.flushing = this.flushOnce(preferClientId, preferClientId !== undefined)
+      .catch((err: unknown) => this.hooks.internalError(err))
+      .finally(() => {
+        this.flushing = undefined;
+        if (this.again) {
+          this.again = false;
+          void this.flush();
+        }
+      });
+    return this.flushing;
+  }
+
+  private async flushOnce(preferClientId: string | undefined, ignoreBackoff: boolean): Promise<void> {
+    this.waiting = 0;
+    const now = Date.now();
+    const due = (await this.outbox.all()).filter((r) => !this.inFlight.has(r.eventId) && (ignoreBackoff || r.notBefore <= now));
+    if (due.length === 0) return;
+    const windows = (await self.clients.matchAll({ type: 'window' })) as WindowClient[];
+    if (windows.length === 0) {
+      this.hooks.log(`${due.length} report(s) wait for a page to open`);
+      return;
+    }
+    const byId = new Map(windows.map((c) => [c.id, c]));
+    const fallback = (preferClientId && byId.get(preferClientId)) || windows.find((c) => c.focused) || windows[0]!;
+    const groups = new Map<WindowClient, OutboxRecord[]>();
+    for (const record of due) {
+      const target = byId.get(record.clientId) ?? fallback;
+      const list = groups.get(target) ?? [];
+      list.push(record);
+      groups.set(target, list);
+    }
+    const sends: Array<Promise<void>> = [];
+    for (const [client, records] of groups) {
+      for (let i = 0; i < records.length; i += this.config.batchSize) {
+        sends.push(this.send(client, records.slice(i, i + this.config.batchSize)));
+      }
+    }
+    await Promise.all(sends);
+  }
+
+  private async send(client: WindowClient, records: OutboxRecord[]): Promise<void> {
+    const ids = records.map((r) => r.eventId);
+    ids.forEach((id) => this.inFlight.add(id));
+    try {
+      const acked = await postAndWait(client, records);
+      const ackedSet = new Set(acked);
+      if (acked.length > 0) {
+        await this.outbox.delete(acked);
+        this.hooks.delivered(acked.length);
+      }
+      const unacked = records.filter((r) => !ackedSet.has(r.eventId));
+      if (unacked.length > 0) {
+        const now = Date.now();
+        for (const r of unacked) {
+          r.attempts++;
+          r.notBefore = now + Math.min(MAX_BACKOFF_MS, 1000 * 2 ** Math.min(r.attempts, 6));
+          await this.outbox.put(r);
+        }
+        this.hooks.log(`${unacked.length} report(s) not acknowledged; offered again later`);
+        this.flushSoon(Math.min(...unacked.map((r) => r.notBefore)) - now);
+      }
+    } finally {
+      ids.forEach((id) => this.inFlight.delete(id));
+    }
+  }
+}
+
+function postAndWait(client: WindowClient, records: OutboxRecord[]): Promise<string[]> {
+  return new Promise((resolve) => {
+    const channel = new MessageChannel();
+    const offered = new Set(records.map((r) => r.eventId));
+    const timer = setTimeout(() => {
+      channel.port1.close();
+      resolve([]);
+    }, ACK_DEADLINE_MS);
+    channel.port1.onmessage = (event: MessageEvent) => {
+      const msg = parsePageMessage(event.data);
+      if (msg?.type !== 'ack') return;
+      clearTimeout(timer);
+      channel.port1.close();
+      resolve(msg.payload.eventIds.filter((id) => offered.has(id)));
+    };
+    client.postMessage(workerMessage('reports', { reports: records.map((r) => r.report) }), [channel.port2]);
+  });
+}
