@@ -53,7 +53,11 @@ const TEXT_RULES: Array<[RegExp, string | ((m: string, ...g: string[]) => string
   // `"password": "x"`, `api_key=x`, `token: x`: keep the name, drop the value.
   [
     /(["']?)([A-Za-z0-9_-]*(?:password|passwd|secret|api[_-]?key|token|auth|credential|private[_-]?key|session)[A-Za-z0-9_-]*)\1(\s*[:=]\s*)("(?:[^"\\]|\\.)*"|'[^']*'|[^\s,&;}"']+)/gi,
-    (_m, q, name, sep, value) => `${q}${name}${q}${sep}${value.startsWith('"') ? `"${FILTERED}"` : FILTERED}`,
+    (m, q, name, sep, value) =>
+      // `Authorization: Bearer [Filtered]` was already handled by the first rule.
+      /^(?:Bearer|Basic|Token)$/i.test(value) || value.includes(FILTERED)
+        ? m
+        : `${q}${name}${q}${sep}${value.startsWith('"') ? `"${FILTERED}"` : FILTERED}`,
   ],
   // Emails.
   [/[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g, FILTERED],

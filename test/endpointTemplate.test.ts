@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { endpointTemplate } from '../sw/endpointTemplate.js';
+
+describe('endpointTemplate', () => {
+  it.each([
+    ['/v1/models', '/v1/models'],
+    ['/v1/models/3f2a9c0e1b7d4a6f', '/v1/models/{id}'],
+    ['/v1/users/12345', '/v1/users/{id}'],
+    ['/v1/chats/6f1c2a7e-8b3d-4c5f-9a0e-1d2b3c4d5e6f/messages', '/v1/chats/{id}/messages'],
+    ['/v1/blobs/d41d8cd98f00b204e9800998ecf8427e', '/v1/blobs/{id}'],
+    ['/v1/sessions/V1StGXR8_Z5jdHi6B-myT2x', '/v1/sessions/{id}'],
+    ['/v1/users/alice%40example.com', '/v1/users/{id}'],
+    ['/', '/'],
+    ['', '/'],
+    ['/v1/models/', '/v1/models/'],
+  ])('%s → %s', (path, template) => {
+    expect(endpointTemplate(path)).toBe(template);
+  });
+
+  it.each(['/v1/models/openai/gpt-4o', '/v1/models/meta-llama/llama-3.1-8b', '/v2/chat/completions', '/v1/models/deadbeef'])(
+    'keeps readable names: %s',
+    (path) => {
+      expect(endpointTemplate(path)).toBe(path);
+    },
+  );
+});
