@@ -19,6 +19,9 @@ export interface Expected {
 /** Asserts a recorded event carries everything the seed's trackBackendError events carry, field by field. */
 export function expectBackendEvent(event: Event, e: Expected): void {
   expect(event.message).toBe(e.message);
+  expect(event.exception?.values).toEqual([
+    { type: 'BackendApiError', value: e.message, mechanism: { type: 'gatewayz-sw-monitor', handled: true } },
+  ]);
   expect(event.level).toBe(e.level);
   expect(event.event_id).toMatch(/^[0-9a-f]{32}$/);
   expect(event.tags).toMatchObject({

@@ -1,11 +1,9 @@
 // Builds the worker to one classic script, and the e2e harness page.
 // `node scripts/build.mjs` — run by `npm run build`, `npm test` and `npm start`.
 import { build } from 'esbuild';
-import { copyFile, mkdir, readFile } from 'node:fs/promises';
+import { copyFile, mkdir } from 'node:fs/promises';
 
-const pkg = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8'));
 const define = {
-  __GATEWAYZ_VERSION__: JSON.stringify(pkg.version),
   // Workbox's development-only logging and assertions are behind this flag.
   'process.env.NODE_ENV': '"production"',
 };
@@ -47,6 +45,17 @@ await build({
   target: 'es2022',
   sourcemap: 'inline',
   define,
+  logLevel: 'warning',
+});
+// The demo's launcher (`npm start`), for Node.
+await build({
+  entryPoints: ['scripts/demo.ts'],
+  outfile: 'dist/demo.mjs',
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  packages: 'external',
   logLevel: 'warning',
 });
 console.log(`built dist/gatewayz-sw.js, dist/bridge.min.js and the e2e harness in ${Date.now() - started} ms`);

@@ -21,20 +21,21 @@ interface Waiter {
  */
 export function deliverToSentry(client: Client): (reports: BackendReport[]) => Promise<string[]> {
   const waiters = new Map<string, Waiter>();
-  // Sentry's default Dedupe integration drops an event whose message and
-  // fingerprint equal the previous event's, which would silently lose a backend
-  // failure that repeats after the worker's fold window. So the message is held
-  // back at capture and put in place by this processor, which runs after Dedupe
-  // (the client's processors run in the order they were added, and the
-  // defaults are added first). beforeSend still sees the message.
-  const messages = new Map<string, string>();
+  // Sentry's default Dedupe integration drops an event whose message (or
+  // exception) and fingerprint equal the previous event's, which would silently
+  // lose a backend failure that repeats after the worker's fold window. So the
+  // message and exception are held back at capture and put in place by this
+  // processor, which runs after Dedupe (the client's processors run in the
+  // order they were added, and the defaults are added first). beforeSend
+  // still sees them; `ignoreErrors` (InboundFilters, also a default) does not.
+  const heldBack = new Map<string, Pick<Event, 'message' | 'exception'>>();
   client.addEventProcessor(
     Object.assign(
       (event: Event) => {
-        const message = event.event_id ? messages.get(event.event_id) : undefined;
-        if (message !== undefined) {
-          event.message = message;
-          messages.delete(event.event_id!);
+        const held = event.event_id ? heldBack.get(event.event_id) : undefined;
+        if (held) {
+          Object.assign(event, held);
+          heldBack.delete(event.event_id!);
         }
         return event;
       },
@@ -60,7 +61,7 @@ export function deliverToSentry(client: Client): (reports: BackendReport[]) => P
         clearTimeout(processTimer);
         clearTimeout(sendTimer);
         waiters.delete(id);
-        messages.delete(id);
+        heldBack.delete(id);
         resolve(accepted);
       };
       const waiter: Waiter = { started: false, resolve: finish };
@@ -70,8 +71,8 @@ export function deliverToSentry(client: Client): (reports: BackendReport[]) => P
       }, PROCESS_DEADLINE_MS);
       sendTimer = setTimeout(() => finish(false), SEND_DEADLINE_MS);
       try {
-        const { message, ...event } = reportToEvent(report);
-        if (message) messages.set(id, message);
+        const { message, exception, ...event } = reportToEvent(report);
+        heldBack.set(id, { message, exception });
         client.captureEvent(event, { event_id: id });
       } catch {
         finish(false);

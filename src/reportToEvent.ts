@@ -57,9 +57,17 @@ export function reportToEvent(r: BackendReport): Event & { event_id: string } {
     context.first_seen = new Date(r.firstSeen).toISOString();
     context.last_seen = new Date(r.lastSeen).toISOString();
   }
+  const message = reportMessage(r);
   return {
     event_id: r.eventId,
-    message: reportMessage(r),
+    message,
+    // As Sentry's own httpClientIntegration does: an exception gives the issue a
+    // type to search by (error.type:BackendApiError) and puts it among errors
+    // in every Sentry UI. `handled: true`, so a backend failure never counts as
+    // a crash in release health.
+    exception: {
+      values: [{ type: 'BackendApiError', value: message, mechanism: { type: 'gatewayz-sw-monitor', handled: true } }],
+    },
     level: r.level as SeverityLevel,
     timestamp: r.lastSeen / 1000,
     tags: {

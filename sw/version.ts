@@ -1,4 +1,4 @@
-declare const __GATEWAYZ_VERSION__: string | undefined;
+import { version } from '../package.json';
 
-/** Stamped by the build; page and worker compare it in their hello. */
-export const VERSION: string = typeof __GATEWAYZ_VERSION__ === 'string' ? __GATEWAYZ_VERSION__ : 'dev';
+/** The package version, inlined by the bundler; page and worker compare it in their hello. */
+export const VERSION: string = version;

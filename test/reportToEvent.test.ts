@@ -32,6 +32,15 @@ describe('buildReport → reportToEvent', () => {
     expect(reportToEvent(report)).toEqual({
       event_id: 'a'.repeat(32),
       message: 'Backend API GET /v1/models failed: 503 Service Unavailable',
+      exception: {
+        values: [
+          {
+            type: 'BackendApiError',
+            value: 'Backend API GET /v1/models failed: 503 Service Unavailable',
+            mechanism: { type: 'gatewayz-sw-monitor', handled: true },
+          },
+        ],
+      },
       level: 'error',
       timestamp: 1_700_000_000.25,
       tags: {
