@@ -9,6 +9,7 @@ const define = {
 };
 const started = Date.now();
 await mkdir('dist', { recursive: true });
+await mkdir('public', { recursive: true });
 
 // The worker: one classic script, no imports left (a module worker would need
 // `type: "module"` at registration, which older browsers lack).
