@@ -151,7 +151,8 @@ test('ids, uuids and hashes in the path become {id} in the endpoint tag and fing
 });
 
 test('a retry of the same failing call within 60 s carries its retry_count', async ({ page, gateway, sentry, openApp }) => {
-  await openApp();
+  // Folding off, so each attempt is its own event.
+  await openApp({ monitor: { dedupeWindowMs: 0 } });
   gateway.fault({ path: '/v1/models', status: 502, body: 'bad gateway' });
   for (let i = 0; i < 3; i++) await page.evaluate(() => window.harness.call('/v1/models?gateway=deepinfra'));
   const events = await sentry.waitForEvents(3, (e) => e.tags?.http_status === '502');

@@ -26,6 +26,8 @@ export function reportMessage(r: BackendReport): string {
       return `Backend API ${r.method} ${r.endpoint} failed: network error`;
     case 'stream_error':
       return `Backend API ${r.method} ${r.endpoint} stream interrupted after ${r.durationMs}ms`;
+    case 'rate_limited':
+      return `Backend API: ${r.heldBack ?? 0} failures held back by the rate limit`;
   }
 }
 
@@ -52,6 +54,7 @@ export function reportToEvent(r: BackendReport): Event & { event_id: string } {
   if (r.requestId !== undefined) context.request_id = r.requestId;
   if (r.contentType !== undefined) context.content_type = r.contentType;
   if (r.errorMessage !== undefined) context.error_message = r.errorMessage;
+  if (r.heldBack) context.held_back = r.heldBack;
   if (r.occurrences > 1) {
     context.occurrences = r.occurrences;
     context.first_seen = new Date(r.firstSeen).toISOString();

@@ -1,5 +1,6 @@
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import type { BackendReport } from './protocol.js';
+import type { ThrottleState } from './throttle.js';
 
 /**
  * The durable outbox: a report is written here before anything else happens to
@@ -13,15 +14,25 @@ export interface OutboxRecord {
   clientId: string;
   createdAt: number;
   attempts: number;
-  /** Not offered to a page again before this time (backoff after an unanswered batch). */
+  /** Not offered to a page before this time: backoff after an unanswered batch, or the end of a fold window. */
   notBefore: number;
+  /**
+   * Set while the record collects duplicates of a failure already reported
+   * (its fold window ends at `notBefore`); it still has to pass the rate limit.
+   */
+  folding?: string;
 }
 
 export interface Outbox {
   put(record: OutboxRecord): Promise<void>;
+  get(eventId: string): Promise<OutboxRecord | undefined>;
   all(): Promise<OutboxRecord[]>;
   delete(eventIds: string[]): Promise<void>;
   count(): Promise<number>;
+  /** Removes and returns the `n` oldest records. */
+  shiftOldest(n: number): Promise<OutboxRecord[]>;
+  getThrottle(): Promise<ThrottleState | undefined>;
+  putThrottle(state: ThrottleState): Promise<void>;
 }
 
 /** Bump with a migration in `upgrade` whenever the record shape changes. */
@@ -30,6 +41,7 @@ export const OUTBOX_SCHEMA_VERSION = 1;
 
 interface OutboxSchema extends DBSchema {
   outbox: { key: string; value: OutboxRecord; indexes: { createdAt: number } };
+  meta: { key: string; value: ThrottleState };
 }
 
 export class IdbOutbox implements Outbox {
@@ -38,8 +50,11 @@ export class IdbOutbox implements Outbox {
   private open(): Promise<IDBPDatabase<OutboxSchema>> {
     this.db ??= openDB<OutboxSchema>(OUTBOX_DB, OUTBOX_SCHEMA_VERSION, {
       upgrade(db, oldVersion) {
+        // Each step takes an outbox of the version before it forward, so a new
+        // worker opens an older worker's outbox without losing what it holds.
         if (oldVersion < 1) {
           db.createObjectStore('outbox', { keyPath: 'eventId' }).createIndex('createdAt', 'createdAt');
+          db.createObjectStore('meta');
         }
       },
       // Another worker version holds the database at an older schema: let it go.
@@ -57,6 +72,10 @@ export class IdbOutbox implements Outbox {
     await (await this.open()).put('outbox', record);
   }
 
+  async get(eventId: string): Promise<OutboxRecord | undefined> {
+    return (await this.open()).get('outbox', eventId);
+  }
+
   async all(): Promise<OutboxRecord[]> {
     return (await this.open()).getAllFromIndex('outbox', 'createdAt');
   }
@@ -68,5 +87,26 @@ export class IdbOutbox implements Outbox {
 
   async count(): Promise<number> {
     return (await this.open()).count('outbox');
+  }
+
+  async shiftOldest(n: number): Promise<OutboxRecord[]> {
+    const tx = (await this.open()).transaction('outbox', 'readwrite');
+    const out: OutboxRecord[] = [];
+    let cursor = await tx.store.index('createdAt').openCursor();
+    while (cursor && out.length < n) {
+      out.push(cursor.value);
+      await cursor.delete();
+      cursor = await cursor.continue();
+    }
+    await tx.done;
+    return out;
+  }
+
+  async getThrottle(): Promise<ThrottleState | undefined> {
+    return (await this.open()).get('meta', 'throttle');
+  }
+
+  async putThrottle(state: ThrottleState): Promise<void> {
+    await (await this.open()).put('meta', state, 'throttle');
   }
 }

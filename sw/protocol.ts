@@ -11,7 +11,7 @@ export const PROTOCOL_SOURCE = 'gatewayz-sw-monitor';
 /** Bumped whenever a message or report changes shape incompatibly. */
 export const PROTOCOL_VERSION = 1;
 
-export type FailureKind = 'http_error' | 'timeout' | 'offline' | 'network_error' | 'stream_error';
+export type FailureKind = 'http_error' | 'timeout' | 'offline' | 'network_error' | 'stream_error' | 'rate_limited';
 export type ReportLevel = 'error' | 'warning';
 
 /** One observed backend failure, made in the worker, already scrubbed. */
@@ -44,8 +44,10 @@ export interface BackendReport {
   responsePreview?: string;
   /** The fetch rejection's message, for network errors. */
   errorMessage?: string;
-  /** How many failures this report stands for (duplicates folded in); 1 when alone. */
+  /** How many failures this report stands for (duplicates folded in); 1 when alone, 0 for a held-back summary. */
   occurrences: number;
+  /** Failures the rate limit (or the outbox cap) held back before this report went out. */
+  heldBack?: number;
   firstSeen: number;
   lastSeen: number;
 }
@@ -98,7 +100,7 @@ function isEnvelope(x: unknown): x is { source: string; v: number; type: string;
   return isRecord(x) && x.source === PROTOCOL_SOURCE && typeof x.v === 'number' && typeof x.type === 'string' && isRecord(x.payload);
 }
 
-const KINDS: readonly string[] = ['http_error', 'timeout', 'offline', 'network_error', 'stream_error'];
+const KINDS: readonly string[] = ['http_error', 'timeout', 'offline', 'network_error', 'stream_error', 'rate_limited'];
 const str = (x: unknown): x is string => typeof x === 'string';
 const num = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);
 const optStr = (x: unknown) => x === undefined || str(x);
@@ -115,7 +117,7 @@ export function isBackendReport(x: unknown): x is BackendReport {
     typeof x.online === 'boolean' &&
     optNum(x.timeoutMs) && optStr(x.retryAfter) && optStr(x.requestId) && optStr(x.contentType) &&
     optStr(x.responsePreview) && optStr(x.errorMessage) &&
-    num(x.occurrences) && num(x.firstSeen) && num(x.lastSeen)
+    num(x.occurrences) && optNum(x.heldBack) && num(x.firstSeen) && num(x.lastSeen)
   );
 }
 

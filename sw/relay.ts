@@ -10,6 +10,10 @@ const MAX_BACKOFF_MS = 60_000;
 
 export interface RelayHooks {
   delivered(count: number): void;
+  /** Last look at what is due before it goes out (quota protection); returns what may go. */
+  prepare(due: OutboxRecord[]): Promise<OutboxRecord[]>;
+  /** A time the relay must wake at even with nothing due (a held-back count waiting for a slot). */
+  nextWakeAt(now: number): number | undefined;
   internalError(err: unknown): void;
   log(...args: unknown[]): void;
 }
@@ -22,6 +26,7 @@ export interface RelayHooks {
  */
 export class Relay {
   private timer: ReturnType<typeof setTimeout> | undefined;
+  private timerAt = Infinity;
   private flushing: Promise<void> | undefined;
   private again = false;
   /** Event ids offered to a page and not yet answered: never offered twice at once. */
@@ -37,25 +42,29 @@ export class Relay {
   /** A report was stored: flush at once when a batch is full, else within batchMs. */
   added(): void {
     this.waiting++;
-    if (this.waiting >= this.config.batchSize) this.flushSoon(0);
-    else this.flushSoon(this.config.batchMs);
+    this.flushSoon(this.waiting >= this.config.batchSize ? 0 : this.config.batchMs);
   }
 
   flushSoon(delayMs: number): void {
-    if (this.timer !== undefined) {
-      if (delayMs > 0) return;
-      clearTimeout(this.timer);
-    }
+    this.wakeAt(Date.now() + Math.max(0, delayMs));
+  }
+
+  /** Makes sure a flush runs at `at` or earlier. */
+  wakeAt(at: number): void {
+    if (this.timer !== undefined && this.timerAt <= at) return;
+    clearTimeout(this.timer);
+    this.timerAt = at;
     this.timer = setTimeout(() => {
       this.timer = undefined;
+      this.timerAt = Infinity;
       void this.flush();
-    }, delayMs);
+    }, Math.max(0, at - Date.now()));
   }
 
   /**
    * Sends everything due. Resolves when every batch sent has been answered or
    * timed out. A page that asks (it just opened, or came back online) is
-   * offered everything at once, backoff or not.
+   * offered everything at once, backoff or not; fold windows still run out.
    */
   flush(preferClientId?: string): Promise<void> {
     if (this.flushing) {
@@ -77,13 +86,17 @@ export class Relay {
   private async flushOnce(preferClientId: string | undefined, ignoreBackoff: boolean): Promise<void> {
     this.waiting = 0;
     const now = Date.now();
-    const due = (await this.outbox.all()).filter((r) => !this.inFlight.has(r.eventId) && (ignoreBackoff || r.notBefore <= now));
-    if (due.length === 0) return;
+    const all = await this.outbox.all();
+    const isDue = (r: OutboxRecord) => r.notBefore <= now || (ignoreBackoff && !r.folding);
     const windows = (await self.clients.matchAll({ type: 'window' })) as WindowClient[];
+    const candidates = all.filter((r) => !this.inFlight.has(r.eventId) && isDue(r));
     if (windows.length === 0) {
-      this.hooks.log(`${due.length} report(s) wait for a page to open`);
-      return;
+      if (candidates.length > 0) this.hooks.log(`${candidates.length} report(s) wait for a page to open`);
+      return; // a page's hello flushes again
     }
+    const due = await this.hooks.prepare(candidates);
+    this.scheduleNext(all.filter((r) => !isDue(r)), now);
+    if (due.length === 0) return;
     const byId = new Map(windows.map((c) => [c.id, c]));
     const fallback = (preferClientId && byId.get(preferClientId)) || windows.find((c) => c.focused) || windows[0]!;
     const groups = new Map<WindowClient, OutboxRecord[]>();
@@ -102,6 +115,14 @@ export class Relay {
     await Promise.all(sends);
   }
 
+  /** Wakes for the next record that becomes due (a fold window's end, a backoff) or a slot for a held-back count. */
+  private scheduleNext(waiting: OutboxRecord[], now: number): void {
+    const times = waiting.map((r) => r.notBefore);
+    const hook = this.hooks.nextWakeAt(now);
+    if (hook !== undefined) times.push(hook);
+    if (times.length > 0) this.wakeAt(Math.min(...times));
+  }
+
   private async send(client: WindowClient, records: OutboxRecord[]): Promise<void> {
     const ids = records.map((r) => r.eventId);
     ids.forEach((id) => this.inFlight.add(id));
@@ -118,10 +139,11 @@ export class Relay {
         for (const r of unacked) {
           r.attempts++;
           r.notBefore = now + Math.min(MAX_BACKOFF_MS, 1000 * 2 ** Math.min(r.attempts, 6));
-          await this.outbox.put(r);
+          // Only if it is still there: a cap overflow may have folded it into the held-back count meanwhile.
+          if (await this.outbox.get(r.eventId)) await this.outbox.put(r);
         }
         this.hooks.log(`${unacked.length} report(s) not acknowledged; offered again later`);
-        this.flushSoon(Math.min(...unacked.map((r) => r.notBefore)) - now);
+        this.wakeAt(Math.min(...unacked.map((r) => r.notBefore)));
       }
     } finally {
       ids.forEach((id) => this.inFlight.delete(id));
