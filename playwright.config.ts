@@ -8,7 +8,7 @@ export default defineConfig({
   workers: process.env.E2E_WORKERS ? Number(process.env.E2E_WORKERS) : 2,
   timeout: 60_000,
   expect: { timeout: 15_000 },
-  reporter: process.env.CI ? [['list']] : [['list']],
+  reporter: [['list'], ['./e2e/summaryReporter.ts']],
   forbidOnly: !!process.env.CI,
   use: {
     browserName: 'chromium',

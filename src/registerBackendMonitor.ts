@@ -182,9 +182,13 @@ export function registerBackendMonitor(options: BackendMonitorOptions): BackendM
     return info;
   };
   const info = hello();
-  if (typeof window !== 'undefined') {
-    // Back online: what waited in the worker goes out now.
-    window.addEventListener('online', () => void ask(sw?.controller, 'flush'));
+  if (typeof window !== 'undefined' && sw) {
+    // Back online, or back in view: what waited in the worker (a report from a
+    // tab that closed, or from a worker the browser stopped) goes out now.
+    window.addEventListener('online', () => void ask(sw.controller, 'flush'));
+    document.addEventListener('visibilitychange', () => {
+      if (document.visibilityState === 'visible') void ask(sw.controller, 'flush');
+    });
   }
   sw?.addEventListener('controllerchange', () => void ask(sw.controller, 'hello'));
 

@@ -27,7 +27,7 @@ export interface SentryRecorder {
   envelopes: Envelope[];
   /** Raw bodies of every envelope received, for byte searches. */
   raw: Buffer[];
-  /** Answers the next envelopes with these, in order; then 200 again. */
+  /** Answers the next envelopes that carry an event with these, in order; then 200 again. */
   plan(answers: PlannedAnswer[]): void;
   waitForEvent(predicate: (e: Event) => boolean, timeoutMs?: number): Promise<Event>;
   waitForEvents(count: number, predicate?: (e: Event) => boolean, timeoutMs?: number): Promise<Event[]>;
@@ -69,7 +69,9 @@ export async function startSentryRecorder(options: { port?: number } = {}): Prom
       return;
     }
     envelopes.push(envelope);
-    const answer = planned.shift() ?? { status: 200 };
+    // Planned failures are for event envelopes; sessions and client reports always get a 200.
+    const hasEvent = envelope[1].some(([h]) => h.type === 'event');
+    const answer = (hasEvent && planned.shift()) || { status: 200 };
     if (answer.status >= 200 && answer.status < 300) {
       for (const [header, payload] of envelope[1]) {
         if (header.type === 'event') events.push({ event: payload as Event, receivedAt: Date.now() });
