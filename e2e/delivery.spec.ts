@@ -135,3 +135,20 @@ test('a new worker version deployed while the outbox holds reports delivers them
   await expect.poll(() => pending(page)).toBe(0);
   expect(backend(sentry)).toHaveLength(1);
 });
+
+test("with the monitor's own client, a report Sentry's offline transport stored is acknowledged at once and arrives once back online", async ({ page, context, gateway, sentry, openApp }) => {
+  await openApp({ isolated: true, monitor: { batchMs: 200 } });
+  await context.setOffline(true);
+  await page.evaluate(() => window.harness.call('/v1/models?gateway=offline-store'));
+  // Stored by the offline transport, so the worker's outbox lets it go while still offline.
+  await expect.poll(() => pending(page)).toBe(0);
+  expect((await page.evaluate(() => window.harness.stats()))?.delivered).toBe(1);
+  expect(sentry.envelopes).toHaveLength(0);
+  await context.setOffline(false);
+  const event = await sentry.waitForEvent((e) => e.tags?.gateway === 'offline-store');
+  expect(event.message).toBe('Backend API GET /v1/models failed: offline');
+  expect(event.release).toBe('harness@1.0.0');
+  await page.waitForTimeout(1500);
+  expect(backend(sentry)).toHaveLength(1);
+  void gateway;
+});

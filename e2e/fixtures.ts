@@ -25,12 +25,15 @@ export interface AppOptions {
   withoutMonitor?: boolean;
   /** The API origin the app calls and the monitor watches; the simulator by default. */
   api?: string;
+  /** No Sentry.init: the monitor's own isolated client, with Sentry's offline transport. */
+  isolated?: boolean;
 }
 
 export function appUrl(servers: Servers, options: AppOptions = {}): string {
   const q = new URLSearchParams({ api: options.api ?? servers.gateway.origin, dsn: servers.sentry.dsn });
   if (options.monitor) q.set('monitor', JSON.stringify(options.monitor));
   if (options.withoutMonitor) q.set('nomonitor', '1');
+  if (options.isolated) q.set('isolated', '1');
   return `${servers.site.origin}/?${q}`;
 }
 

@@ -1,4 +1,4 @@
-import type { Client, Event } from '@sentry/core';
+import type { Client, Event, Scope } from '@sentry/core';
 import type { BackendReport } from '../sw/protocol.js';
 import { reportToEvent } from './reportToEvent.js';
 
@@ -19,7 +19,16 @@ interface Waiter {
  * sampling). A 5xx, a 429, a network failure: not delivered, so the worker keeps
  * it and offers it again later, with the same event_id.
  */
-export function deliverToSentry(client: Client): (reports: BackendReport[]) => Promise<string[]> {
+export type Deliver = (reports: BackendReport[]) => Promise<string[]>;
+
+export interface DeliverOptions {
+  /** The scope to capture with; the current scope when absent (the app's user, tags, release). */
+  scope?: Scope;
+  /** Whether the client's offline transport stored this event (then it is as good as delivered). */
+  storedOffline?: (eventId: string) => boolean;
+}
+
+export function deliverToSentry(client: Client, options: DeliverOptions = {}): Deliver {
   const waiters = new Map<string, Waiter>();
   // Sentry's default Dedupe integration drops an event whose message (or
   // exception) and fingerprint equal the previous event's, which would silently
@@ -48,8 +57,9 @@ export function deliverToSentry(client: Client): (reports: BackendReport[]) => P
   });
   client.on('afterSendEvent', (event: Event, response: { statusCode?: number }) => {
     const w = event.event_id ? waiters.get(event.event_id) : undefined;
+    if (!w || !event.event_id) return;
     const status = response?.statusCode;
-    w?.resolve(status !== undefined && status >= 200 && status < 300);
+    w.resolve((status !== undefined && status >= 200 && status < 300) || options.storedOffline?.(event.event_id) === true);
   });
 
   const deliverOne = (report: BackendReport) =>
@@ -73,7 +83,7 @@ export function deliverToSentry(client: Client): (reports: BackendReport[]) => P
       try {
         const { message, exception, ...event } = reportToEvent(report);
         heldBack.set(id, { message, exception });
-        client.captureEvent(event, { event_id: id });
+        client.captureEvent(event, { event_id: id }, options.scope);
       } catch {
         finish(false);
       }

@@ -5,6 +5,7 @@ export {
   type BackendMonitorIntegration,
   type BackendMonitorIntegrationOptions,
 } from './backendMonitorIntegration.js';
-export { deliverToSentry } from './deliverToSentry.js';
+export { deliverToSentry, type Deliver, type DeliverOptions } from './deliverToSentry.js';
+export { createIsolatedClient, type IsolatedClient, type IsolatedClientOptions } from './createIsolatedClient.js';
 export { reportToEvent, reportMessage } from './reportToEvent.js';
 export type { BackendReport, FailureKind, WorkerInfo, WorkerStats } from '../sw/protocol.js';

@@ -2,24 +2,31 @@
  * The e2e harness app: an ordinary Sentry setup with the integration, plus
  * helpers the tests call to make requests the ways an app does (fetch, XHR,
  * EventSource, a dedicated worker). Query: `api` (the gateway origin), `dsn`,
- * `monitor` (JSON of extra options), `nomonitor` (Sentry without the monitor).
+ * `monitor` (JSON of extra options), `nomonitor` (Sentry without the monitor),
+ * `isolated` (no Sentry.init: the monitor's own client with the offline transport).
  */
 import * as Sentry from '@sentry/browser';
-import { backendMonitorIntegration } from '../../src/index.js';
+import { backendMonitorIntegration, createIsolatedClient, registerBackendMonitor } from '../../src/index.js';
 
 const params = new URLSearchParams(location.search);
 const api = params.get('api') ?? '';
 const monitorOptions = JSON.parse(params.get('monitor') ?? '{}') as Record<string, unknown>;
 const integration = backendMonitorIntegration({ origins: [api], ...monitorOptions });
 
-Sentry.init({
-  dsn: params.get('dsn') ?? undefined,
-  integrations: params.has('nomonitor') ? [] : [integration],
-  release: 'harness@1.0.0',
-  environment: 'e2e',
-});
-Sentry.setUser({ id: 'user-42' });
-Sentry.setTag('app', 'harness');
+if (params.has('isolated')) {
+  // No Sentry.init: the monitor sends through a client of its own, with Sentry's offline transport.
+  const { deliver } = createIsolatedClient({ dsn: params.get('dsn')!, release: 'harness@1.0.0', environment: 'e2e' });
+  integration.monitor = registerBackendMonitor({ origins: [api], ...monitorOptions, deliver });
+} else {
+  Sentry.init({
+    dsn: params.get('dsn') ?? undefined,
+    integrations: params.has('nomonitor') ? [] : [integration],
+    release: 'harness@1.0.0',
+    environment: 'e2e',
+  });
+  Sentry.setUser({ id: 'user-42' });
+  Sentry.setTag('app', 'harness');
+}
 
 function hex(buf: ArrayBuffer): string {
   return [...new Uint8Array(buf)].map((b) => b.toString(16).padStart(2, '0')).join('');
