@@ -5,11 +5,12 @@
 import type { Reporter, TestCase, TestResult } from '@playwright/test/reporter';
 
 export default class SummaryReporter implements Reporter {
-  private readonly lines: string[] = [];
+  // A test's annotations appear on the test and on its result: a Set keeps each line once.
+  private readonly lines = new Set<string>();
 
   onTestEnd(test: TestCase, result: TestResult): void {
     for (const a of [...test.annotations, ...result.annotations]) {
-      if (a.type === 'summary' && a.description) this.lines.push(a.description);
+      if (a.type === 'summary' && a.description) this.lines.add(a.description);
     }
   }
 
