@@ -1,62 +1,41 @@
-// Builds the worker to one classic script, and the e2e harness page.
+// Builds everything the package ships and the tests use.
 // `node scripts/build.mjs` — run by `npm run build`, `npm test` and `npm start`.
 import { build } from 'esbuild';
-import { copyFile, mkdir } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { copyFile, mkdir, rm } from 'node:fs/promises';
 
-const define = {
-  // Workbox's development-only logging and assertions are behind this flag.
-  'process.env.NODE_ENV': '"production"',
-};
 const started = Date.now();
+// Workbox's development-only logging and assertions are behind this flag.
+const production = { 'process.env.NODE_ENV': '"production"' };
+const common = { bundle: true, logLevel: 'warning', legalComments: 'none' };
+await rm('dist', { recursive: true, force: true });
 await mkdir('dist', { recursive: true });
 await mkdir('public', { recursive: true });
 
-// The worker: one classic script, no imports left (a module worker would need
-// `type: "module"` at registration, which older browsers lack).
-await build({
-  entryPoints: ['sw/entry.ts'],
-  outfile: 'dist/gatewayz-sw.js',
-  bundle: true,
-  format: 'iife',
-  target: 'es2020',
-  minify: true,
-  sourcemap: 'linked',
-  legalComments: 'none',
-  define,
-  logLevel: 'warning',
-});
+await Promise.all([
+  // The worker: one classic script, no imports left (a module worker would
+  // need `type: "module"` at registration, which older browsers lack).
+  build({ ...common, entryPoints: ['sw/entry.ts'], outfile: 'dist/gatewayz-sw.js', format: 'iife', target: 'es2020', minify: true, sourcemap: 'linked', define: production }),
+  // The kill-switch worker.
+  build({ ...common, entryPoints: ['sw/killSwitch.ts'], outfile: 'dist/gatewayz-sw-disabled.js', format: 'iife', target: 'es2020', minify: true }),
+  // The drop-in registration script for any site, Sentry included.
+  build({ ...common, entryPoints: ['src/register/main.ts'], outfile: 'dist/gatewayz-register.js', format: 'iife', target: 'es2020', minify: true, sourcemap: 'linked', define: production }),
+  // The page bridge alone, minified: the size budget's subject.
+  build({ ...common, entryPoints: ['src/registerBackendMonitor.ts'], outfile: 'dist/bridge.min.js', format: 'esm', target: 'es2020', minify: true }),
+  // Package entry points for bundlers: the page, the worker (for Workbox apps) and the Vite plugin.
+  build({ ...common, entryPoints: ['src/index.ts'], outfile: 'dist/index.js', format: 'esm', target: 'es2020', external: ['@sentry/*'] }),
+  build({ ...common, entryPoints: ['sw/index.ts'], outfile: 'dist/sw.js', format: 'esm', target: 'es2020', external: ['workbox-*', 'idb'] }),
+  build({ ...common, entryPoints: ['src/vite.ts'], outfile: 'dist/vite.js', format: 'esm', platform: 'node', target: 'node20', external: ['vite'] }),
+  // The e2e harness page and the demo's launcher.
+  build({ ...common, entryPoints: { app: 'e2e/app/main.ts' }, outdir: 'e2e/.build', format: 'esm', target: 'es2022', sourcemap: 'inline' }),
+  build({ ...common, entryPoints: ['scripts/demo.ts'], outfile: 'dist/demo.mjs', platform: 'node', format: 'esm', target: 'node20', packages: 'external' }),
+]);
 await copyFile('dist/gatewayz-sw.js', 'public/gatewayz-sw.js');
+await copyFile('dist/gatewayz-register.js', 'public/gatewayz-register.js');
 
-// The page bridge without Sentry (the size budget's subject) and the e2e harness page.
-await build({
-  entryPoints: { 'bridge.min': 'src/registerBackendMonitor.ts' },
-  outdir: 'dist',
-  bundle: true,
-  format: 'esm',
-  target: 'es2020',
-  minify: true,
-  define,
-  logLevel: 'warning',
-});
-await build({
-  entryPoints: { app: 'e2e/app/main.ts' },
-  outdir: 'e2e/.build',
-  bundle: true,
-  format: 'esm',
-  target: 'es2022',
-  sourcemap: 'inline',
-  define,
-  logLevel: 'warning',
-});
-// The demo's launcher (`npm start`), for Node.
-await build({
-  entryPoints: ['scripts/demo.ts'],
-  outfile: 'dist/demo.mjs',
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  packages: 'external',
-  logLevel: 'warning',
-});
-console.log(`built dist/gatewayz-sw.js, dist/bridge.min.js and the e2e harness in ${Date.now() - started} ms`);
+// Type declarations for the three entry points.
+const tsc = new URL('../node_modules/typescript/bin/tsc', import.meta.url).pathname;
+execFileSync(process.execPath, [tsc, '-p', 'tsconfig.types.json'], { stdio: 'inherit' });
+execFileSync(process.execPath, [tsc, '-p', 'tsconfig.types-sw.json'], { stdio: 'inherit' });
+
+console.log(`built dist/ (worker, register script, package entry points, types) in ${Date.now() - started} ms`);

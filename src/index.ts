@@ -1,4 +1,4 @@
-export { registerBackendMonitor, workerQuery, type BackendMonitor, type BackendMonitorOptions, type WorkerOptions } from './registerBackendMonitor.js';
+export { registerBackendMonitor, unregisterBackendMonitor, workerQuery, type BackendMonitor, type BackendMonitorOptions, type WorkerOptions } from './registerBackendMonitor.js';
 export {
   backendMonitorIntegration,
   BACKEND_MONITOR_INTEGRATION_NAME,
@@ -9,3 +9,4 @@ export { deliverToSentry, type Deliver, type DeliverOptions } from './deliverToS
 export { createIsolatedClient, type IsolatedClient, type IsolatedClientOptions } from './createIsolatedClient.js';
 export { reportToEvent, reportMessage } from './reportToEvent.js';
 export type { BackendReport, FailureKind, WorkerInfo, WorkerStats } from '../sw/protocol.js';
+export { findPageSentryClient } from './findPageSentryClient.js';

@@ -140,7 +140,10 @@ export function registerBackendMonitor(options: BackendMonitorOptions): BackendM
 
   const { query, errors } = workerQuery(workerOptions);
   let ready: Promise<ServiceWorkerRegistration | undefined>;
-  if (!sw) {
+  if (workerOptions.enabled === false) {
+    // The kill switch: no registration, and the one an earlier load made goes away.
+    ready = unregisterBackendMonitor({ scriptUrl, scope }).then(() => undefined);
+  } else if (!sw) {
     console.warn(`${LOG} service workers are unavailable here (an insecure origin, a private window, or an old browser); backend failures are not monitored.`);
     ready = Promise.resolve(undefined);
   } else if (errors.length > 0) {
@@ -201,4 +204,21 @@ export function registerBackendMonitor(options: BackendMonitorOptions): BackendM
     return reply?.type === 'stats' ? reply.payload : undefined;
   };
   return { ready, info, stats, flush };
+}
+
+/**
+ * The kill switch from the page: unregisters the monitoring worker at this
+ * scope (only ours, never another worker). The current page stays controlled
+ * until it is reloaded. Resolves with whether a worker was removed.
+ */
+export async function unregisterBackendMonitor(options: { scriptUrl?: string; scope?: string } = {}): Promise<boolean> {
+  const sw = typeof navigator !== 'undefined' ? navigator.serviceWorker : undefined;
+  if (!sw) return false;
+  const scriptPath = new URL(options.scriptUrl ?? '/gatewayz-sw.js', location.href).pathname;
+  const reg = await sw.getRegistration(options.scope ?? '/');
+  const worker = reg && (reg.active ?? reg.waiting ?? reg.installing);
+  if (!reg || !worker || new URL(worker.scriptURL).pathname !== scriptPath) return false;
+  const removed = await reg.unregister();
+  if (removed) console.info(`${LOG} disabled: the monitoring worker is unregistered; the next load is uncontrolled.`);
+  return removed;
 }

@@ -1,0 +1,93 @@
+/**
+ * `gatewayz-register.js`: the drop-in for any site. One script tag:
+ *
+ *   <script src="/gatewayz-register.js" data-origins="https://api.gatewayz.ai" data-dsn="https://...@sentry.io/1" defer></script>
+ *
+ * Every `data-` attribute is a worker option in kebab-case (data-timeout-ms,
+ * data-failed-status, ...) plus data-dsn, data-release, data-environment,
+ * data-script-url and data-scope. See the README for each.
+ */
+import type { Client } from '@sentry/core';
+import { createIsolatedClient } from '../createIsolatedClient.js';
+import { deliverToSentry, type Deliver } from '../deliverToSentry.js';
+import { findPageSentryClient } from '../findPageSentryClient.js';
+import { registerBackendMonitor, unregisterBackendMonitor, type WorkerOptions } from '../registerBackendMonitor.js';
+import type { BackendReport } from '../../sw/protocol.js';
+
+const LOG = '[gatewayz-sw-monitor]';
+/** Spotlight's sidecar accepts real Sentry envelopes at this DSN (`npx @spotlightjs/spotlight`). */
+const SPOTLIGHT_DSN = 'http://spotlight@localhost:8969/0';
+
+const script = document.currentScript as HTMLScriptElement | null;
+const data = script?.dataset ?? {};
+
+function list(v: string | undefined): string[] | undefined {
+  return v === undefined ? undefined : v.split(',').map((s) => s.trim()).filter(Boolean);
+}
+function num(v: string | undefined): number | undefined {
+  return v === undefined || v === '' ? undefined : Number(v);
+}
+function bool(v: string | undefined): boolean | undefined {
+  return v === undefined ? undefined : v !== 'false' && v !== '0';
+}
+
+const known = new Set([
+  'origins', 'dsn', 'release', 'environment', 'scriptUrl', 'scope', 'timeoutMs', 'previewChars', 'failedStatus', 'batchMs',
+  'batchSize', 'dedupeWindowMs', 'maxEventsPerMinute', 'scrubParams', 'enabled', 'debug',
+]);
+for (const key of Object.keys(data)) {
+  if (!known.has(key)) {
+    const attr = `data-${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+    console.error(`${LOG} unknown attribute ${attr} on the gatewayz-register.js script tag; known: ${[...known].map((k) => `data-${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(', ')}.`);
+  }
+}
+
+const options: WorkerOptions & { scriptUrl?: string; scope?: string } = {
+  origins: list(data.origins),
+  timeoutMs: num(data.timeoutMs),
+  previewChars: num(data.previewChars),
+  failedStatus: data.failedStatus,
+  batchMs: num(data.batchMs),
+  batchSize: num(data.batchSize),
+  dedupeWindowMs: num(data.dedupeWindowMs),
+  maxEventsPerMinute: num(data.maxEventsPerMinute),
+  scrubParams: list(data.scrubParams),
+  debug: bool(data.debug),
+  scriptUrl: data.scriptUrl,
+  scope: data.scope,
+};
+
+const isDevHost = ['localhost', '127.0.0.1', '[::1]'].includes(location.hostname);
+let deliver: Deliver | undefined;
+let warned = false;
+
+/**
+ * Chosen when the first reports arrive, not at load: an app that calls
+ * Sentry.init after this script still gets the events on its own client.
+ */
+function chooseDelivery(): Deliver | undefined {
+  const pageClient: Client | undefined = findPageSentryClient();
+  if (pageClient) return deliverToSentry(pageClient);
+  const dsn = data.dsn || (isDevHost ? SPOTLIGHT_DSN : undefined);
+  if (dsn) return createIsolatedClient({ dsn, release: data.release, environment: data.environment ?? (isDevHost ? 'development' : undefined) }).deliver;
+  return undefined;
+}
+
+async function deliverReports(reports: BackendReport[]): Promise<string[]> {
+  deliver ??= chooseDelivery();
+  if (!deliver) {
+    if (!warned) {
+      warned = true;
+      console.warn(`${LOG} ${reports.length} backend failure report(s) have nowhere to go: this page has no Sentry client and the script tag no data-dsn. Add data-dsn="https://<key>@<org>.ingest.sentry.io/<project>". They wait in the worker until then.`);
+    }
+    return [];
+  }
+  return deliver(reports);
+}
+
+if (bool(data.enabled) === false) {
+  // The kill switch: take the worker away; the next load is uncontrolled.
+  void unregisterBackendMonitor({ scriptUrl: options.scriptUrl, scope: options.scope });
+} else {
+  (window as { gatewayzMonitor?: unknown }).gatewayzMonitor = registerBackendMonitor({ ...options, deliver: deliverReports });
+}
