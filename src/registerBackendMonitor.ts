@@ -1,4 +1,3 @@
-import { CONFIG_KEYS, configToQuery, parseConfig, type MonitorConfig } from '../sw/config.js';
 import {
   pageMessage,
   parseWorkerMessage,
@@ -9,38 +8,20 @@ import {
   type WorkerStats,
 } from '../sw/protocol.js';
 import { VERSION } from '../sw/version.js';
+import { workerQuery, type WorkerOptions } from './workerQuery.js';
 
-/** Options for the worker, as a page gives them. Each is documented in the README. */
-export interface WorkerOptions {
-  /** Origins to observe. Default `['https://api.gatewayz.ai']`. */
-  origins?: string[];
-  /** Report a request with no response headers after this long (ms). Default 30000. */
-  timeoutMs?: number;
-  /** Characters of an error body to keep. Default 500. */
-  previewChars?: number;
-  /** Statuses that are failures, like `"400-599"` (the default) or `"429,500-599"`. */
-  failedStatus?: string;
-  /** Longest wait before a batch leaves the worker (ms). Default 1000. */
-  batchMs?: number;
-  /** A batch leaves at once when it holds this many. Default 20. */
-  batchSize?: number;
-  /** Fold the same failure within this window (ms). Default 60000. */
-  dedupeWindowMs?: number;
-  /** Reports leaving per minute, at most. Default 10. */
-  maxEventsPerMinute?: number;
-  /** Extra query parameter names to scrub. */
-  scrubParams?: string[];
-  /** `false`: the worker passes everything through and unregisters itself. Default true. */
-  enabled?: boolean;
-  /** Log what the worker and bridge do. Default false. */
-  debug?: boolean;
-}
+export { workerQuery, type WorkerOptions };
 
 export interface BackendMonitorOptions extends WorkerOptions {
   /** Where the built worker is served. Default `/gatewayz-sw.js`. */
   scriptUrl?: string;
   /** The worker's scope. Default `/`. */
   scope?: string;
+  /**
+   * `false` when the site registers the worker itself (an existing Workbox
+   * worker with the monitor route added): only listen to it. Default true.
+   */
+  register?: boolean;
   /**
    * Sends reports on (to Sentry) and resolves with the event ids it is done
    * with: only those are deleted from the worker's outbox; the rest are offered
@@ -62,17 +43,6 @@ export interface BackendMonitor {
 
 const REPLY_DEADLINE_MS = 5000;
 const LOG = '[gatewayz-sw-monitor]';
-
-/** Turns page options into the worker URL's query, validating them the way the worker will. */
-export function workerQuery(options: WorkerOptions): { query: URLSearchParams; errors: string[] } {
-  const raw: Record<string, string> = {};
-  for (const [key, value] of Object.entries(options)) {
-    if (value === undefined || !(CONFIG_KEYS as string[]).includes(key)) continue;
-    raw[key] = Array.isArray(value) ? value.join(',') : String(value);
-  }
-  const { config, errors } = parseConfig(raw);
-  return { query: configToQuery(config as MonitorConfig), errors };
-}
 
 function ask(worker: ServiceWorker | null | undefined, type: 'hello' | 'stats' | 'flush', timeoutMs = REPLY_DEADLINE_MS): Promise<WorkerMessage | undefined> {
   if (!worker) return Promise.resolve(undefined);
@@ -99,7 +69,7 @@ function ask(worker: ServiceWorker | null | undefined, type: 'hello' | 'stats' |
  * nothing, since the app must work either way.
  */
 export function registerBackendMonitor(options: BackendMonitorOptions): BackendMonitor {
-  const { scriptUrl = '/gatewayz-sw.js', scope = '/', deliver, ...workerOptions } = options;
+  const { scriptUrl = '/gatewayz-sw.js', scope = '/', register = true, deliver, ...workerOptions } = options;
   const debug = (...args: unknown[]) => workerOptions.debug && console.debug(LOG, ...args);
   const sw = typeof navigator !== 'undefined' ? navigator.serviceWorker : undefined;
   const scriptPath = new URL(scriptUrl, location.href).pathname;
@@ -155,6 +125,15 @@ export function registerBackendMonitor(options: BackendMonitorOptions): BackendM
     // Without this, messages wait until the document has finished parsing.
     sw.startMessages();
     ready = (async () => {
+      if (!register) {
+        // The site's own worker carries the monitor: wait for it, never replace it.
+        const reg = await sw.ready;
+        const url = (reg.active ?? reg.waiting ?? reg.installing)?.scriptURL;
+        if (url && new URL(url).pathname !== scriptPath) {
+          console.warn(`${LOG} the active worker is ${url}, not ${scriptPath}; set scriptUrl (data-script-url) to the worker that runs registerMonitorRoute.`);
+        }
+        return reg;
+      }
       const existing = await sw.getRegistration(scope);
       const existingScript = existing && (existing.active ?? existing.waiting ?? existing.installing)?.scriptURL;
       if (existingScript && new URL(existingScript).pathname !== scriptPath) {

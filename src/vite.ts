@@ -12,7 +12,7 @@ import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Plugin, ResolvedConfig } from 'vite';
 import { CONFIG_KEYS } from '../sw/config.js';
-import { workerQuery, type WorkerOptions } from './registerBackendMonitor.js';
+import { workerQuery, type WorkerOptions } from './workerQuery.js';
 
 export interface GatewayzMonitorPluginOptions extends WorkerOptions {
   /** Where events go when the page has no Sentry client of its own. Default: none (Spotlight in development). */

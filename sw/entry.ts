@@ -26,7 +26,7 @@ if (errors.length > 0) {
   // Kill switch: pass everything through and leave; the next load is uncontrolled.
   self.addEventListener('activate', (event) => event.waitUntil(self.registration.unregister()));
 } else {
-  monitor = registerMonitorRoute({ ...config, router, listen: false });
+  monitor = registerMonitorRoute({ ...config, router, listen: false })!;
 }
 
 self.addEventListener('fetch', (event) => {

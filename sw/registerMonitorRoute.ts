@@ -28,8 +28,11 @@ export function matchOrigins(origins: readonly string[]): (param: { url: URL }) 
  * method, passed through untouched and observed. Register it before your own
  * routes: Workbox uses the first route that matches.
  */
-export function registerMonitorRoute(options: MonitorRouteOptions = {}): Monitor {
+export function registerMonitorRoute(options: MonitorRouteOptions = {}): Monitor | undefined {
   const { reportWillQueue, router, listen = true, ...config } = options;
+  // The kill switch for a worker of the site's own: no route, so every API
+  // request is left to the browser (the site's other routes are untouched).
+  if (config.enabled === false) return undefined;
   const monitor = new Monitor({ config: { ...DEFAULT_CONFIG, ...config }, reportWillQueue });
   const strategy = new PassThrough({ plugins: [new BackendMonitorPlugin(monitor)] });
   const match = matchOrigins(monitor.config.origins);

@@ -18,18 +18,28 @@ const TYPES: Record<string, string> = {
   '.svg': 'image/svg+xml',
 };
 
+export interface SiteServerOptions {
+  port?: number;
+  host?: string;
+  /** `{{NAME}}` in served HTML is replaced by these values (the site's deploy-time config). */
+  vars?: Record<string, string>;
+}
+
 export interface SiteServer {
   origin: string;
   port: number;
   /** Serve this content at this path instead of the file, until cleared. */
   override(path: string, body: string, type?: string): void;
   clearOverrides(): void;
+  /** Changes the values put into served HTML. */
+  setVars(vars: Record<string, string>): void;
   close(): Promise<void>;
 }
 
 /** `mounts` maps a URL path prefix to a folder; the first that has the file wins. */
-export async function startSiteServer(mounts: Array<[string, string]>, options: { port?: number; host?: string } = {}): Promise<SiteServer> {
+export async function startSiteServer(mounts: Array<[string, string]>, options: SiteServerOptions = {}): Promise<SiteServer> {
   const overrides = new Map<string, { body: string; type: string }>();
+  let vars = options.vars ?? {};
   const server = createServer(async (req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://site').pathname);
     const o = overrides.get(path);
@@ -42,7 +52,8 @@ export async function startSiteServer(mounts: Array<[string, string]>, options: 
       if (!file.startsWith(prefix)) continue;
       const rel = normalize(file.slice(prefix.length)).replace(/^(\.\.[/\\])+/, '');
       try {
-        const body = await readFile(join(dir, rel));
+        let body: Buffer | string = await readFile(join(dir, rel));
+        if (extname(file) === '.html') body = body.toString('utf8').replace(/\{\{(\w+)\}\}/g, (m, name: string) => vars[name] ?? m);
         res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-cache' });
         res.end(body);
         return;
@@ -60,6 +71,9 @@ export async function startSiteServer(mounts: Array<[string, string]>, options: 
     port,
     override: (path, body, type = 'text/javascript; charset=utf-8') => overrides.set(path, { body, type }),
     clearOverrides: () => overrides.clear(),
+    setVars: (v) => {
+      vars = v;
+    },
     close,
   };
 }

@@ -5,7 +5,8 @@
  *
  * Every `data-` attribute is a worker option in kebab-case (data-timeout-ms,
  * data-failed-status, ...) plus data-dsn, data-release, data-environment,
- * data-script-url and data-scope. See the README for each.
+ * data-script-url, data-scope and data-register ("false" when the site's own
+ * Workbox worker carries the monitor). See the README for each.
  */
 import type { Client } from '@sentry/core';
 import { createIsolatedClient } from '../createIsolatedClient.js';
@@ -33,7 +34,7 @@ function bool(v: string | undefined): boolean | undefined {
 
 const known = new Set([
   'origins', 'dsn', 'release', 'environment', 'scriptUrl', 'scope', 'timeoutMs', 'previewChars', 'failedStatus', 'batchMs',
-  'batchSize', 'dedupeWindowMs', 'maxEventsPerMinute', 'scrubParams', 'enabled', 'debug',
+  'batchSize', 'dedupeWindowMs', 'maxEventsPerMinute', 'scrubParams', 'enabled', 'debug', 'register',
 ]);
 for (const key of Object.keys(data)) {
   if (!known.has(key)) {
@@ -89,5 +90,5 @@ if (bool(data.enabled) === false) {
   // The kill switch: take the worker away; the next load is uncontrolled.
   void unregisterBackendMonitor({ scriptUrl: options.scriptUrl, scope: options.scope });
 } else {
-  (window as { gatewayzMonitor?: unknown }).gatewayzMonitor = registerBackendMonitor({ ...options, deliver: deliverReports });
+  (window as { gatewayzMonitor?: unknown }).gatewayzMonitor = registerBackendMonitor({ ...options, register: bool(data.register), deliver: deliverReports });
 }

@@ -1,0 +1,38 @@
+import { CONFIG_KEYS, configToQuery, parseConfig, type MonitorConfig } from '../sw/config.js';
+
+/** Options for the worker, as a page gives them. Each is documented in the README. */
+export interface WorkerOptions {
+  /** Origins to observe. Default `['https://api.gatewayz.ai']`. */
+  origins?: string[];
+  /** Report a request with no response headers after this long (ms). Default 30000. */
+  timeoutMs?: number;
+  /** Characters of an error body to keep. Default 500. */
+  previewChars?: number;
+  /** Statuses that are failures, like `"400-599"` (the default) or `"429,500-599"`. */
+  failedStatus?: string;
+  /** Longest wait before a batch leaves the worker (ms). Default 1000. */
+  batchMs?: number;
+  /** A batch leaves at once when it holds this many. Default 20. */
+  batchSize?: number;
+  /** Fold the same failure within this window (ms). Default 60000. */
+  dedupeWindowMs?: number;
+  /** Reports leaving per minute, at most. Default 10. */
+  maxEventsPerMinute?: number;
+  /** Extra query parameter names to scrub. */
+  scrubParams?: string[];
+  /** `false`: the worker passes everything through and unregisters itself. Default true. */
+  enabled?: boolean;
+  /** Log what the worker and bridge do. Default false. */
+  debug?: boolean;
+}
+
+/** Turns page options into the worker URL's query, validating them the way the worker will. */
+export function workerQuery(options: WorkerOptions): { query: URLSearchParams; errors: string[] } {
+  const raw: Record<string, string> = {};
+  for (const [key, value] of Object.entries(options)) {
+    if (value === undefined || !(CONFIG_KEYS as string[]).includes(key)) continue;
+    raw[key] = Array.isArray(value) ? value.join(',') : String(value);
+  }
+  const { config, errors } = parseConfig(raw);
+  return { query: configToQuery(config as MonitorConfig), errors };
+}
