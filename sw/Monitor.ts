@@ -1,7 +1,8 @@
 import { buildReport, newEventId, type Observation } from './buildReport.js';
 import type { MonitorConfig } from './config.js';
 import { IdbOutbox, type Outbox, type OutboxRecord } from './outbox.js';
-import { parsePageMessage, PROTOCOL_VERSION, workerMessage, type BackendReport, type WorkerStats } from './protocol.js';
+import { isBackendReport, parsePageMessage, PROTOCOL_VERSION, workerMessage, type BackendReport, type WorkerStats } from './protocol.js';
+import { scrubText, scrubUrl } from './scrub.js';
 import { Relay } from './relay.js';
 import { RetryTracker } from './retryTracker.js';
 import { foldKey, RateLimiter } from './throttle.js';
@@ -11,18 +12,16 @@ declare const self: ServiceWorkerGlobalScope;
 /** Past this many stored reports, the oldest are folded into the held-back count. */
 export const OUTBOX_CAP = 1000;
 
-export interface ReportWillQueueParam {
-  report: BackendReport;
-}
 /**
  * A user's last word on a report before it is stored: return it (changed or
- * not), or null to drop it. A hook that throws is counted and the report kept.
+ * not), or null to drop it. A hook that throws is counted and the report kept
+ * as it was. What it returns is scrubbed again, so a hook cannot leak a secret.
  */
-export type ReportWillQueueCallback = (param: ReportWillQueueParam) => BackendReport | null;
+export type BeforeReportCallback = (report: BackendReport) => BackendReport | null;
 
 export interface MonitorOptions {
   config: MonitorConfig;
-  reportWillQueue?: ReportWillQueueCallback;
+  beforeReport?: BeforeReportCallback;
   outbox?: Outbox;
   outboxCap?: number;
 }
@@ -37,7 +36,7 @@ export class Monitor {
   readonly outbox: Outbox;
   readonly relay: Relay;
   readonly stats: WorkerStats = { observed: 0, failures: 0, reported: 0, delivered: 0, internalErrors: 0, pending: 0 };
-  private readonly reportWillQueue?: ReportWillQueueCallback;
+  private readonly beforeReport?: BeforeReportCallback;
   private readonly outboxCap: number;
   /** Open fold windows: fingerprint → when the window ends and the record collecting its duplicates. */
   private readonly folds = new Map<string, { windowEnd: number; recordId?: string }>();
@@ -47,7 +46,7 @@ export class Monitor {
 
   constructor(options: MonitorOptions) {
     this.config = options.config;
-    this.reportWillQueue = options.reportWillQueue;
+    this.beforeReport = options.beforeReport;
     this.outbox = options.outbox ?? new IdbOutbox();
     this.outboxCap = options.outboxCap ?? OUTBOX_CAP;
     this.relay = new Relay(this.outbox, this.config, {
@@ -100,11 +99,14 @@ export class Monitor {
     this.stats.failures++;
     return this.serial(async () => {
       let report: BackendReport | null = buildReport(observation, this.config);
-      if (this.reportWillQueue) {
+      if (this.beforeReport) {
+        const built = report;
         try {
-          report = this.reportWillQueue({ report });
+          const returned = this.beforeReport(structuredClone(built));
+          report = returned && isBackendReport(returned) ? rescrub(returned, this.config.scrubParams) : returned === null ? null : built;
         } catch (err) {
           this.internalError(err);
+          report = built;
         }
       }
       if (!report) return;
@@ -229,6 +231,16 @@ export class Monitor {
   listen(info: () => { version: string; observing: boolean; configErrors: string[] }): void {
     self.addEventListener('message', (event) => handlePageMessage(this, event, info));
   }
+}
+
+/** The text fields of a report a user's hook returned, scrubbed again. */
+function rescrub(r: BackendReport, scrubParams: readonly string[]): BackendReport {
+  r.url = scrubUrl(r.url, scrubParams);
+  r.gateway = scrubText(r.gateway);
+  r.endpoint = scrubText(r.endpoint);
+  if (r.responsePreview !== undefined) r.responsePreview = scrubText(r.responsePreview);
+  if (r.errorMessage !== undefined) r.errorMessage = scrubText(r.errorMessage);
+  return r;
 }
 
 function heldBackSummary(heldBack: number, now: number): BackendReport {

@@ -1,12 +1,12 @@
 import { Route, Router, registerRoute } from 'workbox-routing';
 import { BackendMonitorPlugin } from './BackendMonitorPlugin.js';
-import { DEFAULT_CONFIG, type MonitorConfig } from './config.js';
-import { Monitor, type ReportWillQueueCallback } from './Monitor.js';
+import { configToQuery, DEFAULT_CONFIG, parseConfig, type MonitorConfig } from './config.js';
+import { Monitor, type BeforeReportCallback } from './Monitor.js';
 import { PassThrough } from './PassThrough.js';
 import { VERSION } from './version.js';
 
 export interface MonitorRouteOptions extends Partial<MonitorConfig> {
-  reportWillQueue?: ReportWillQueueCallback;
+  beforeReport?: BeforeReportCallback;
   /** The router to add the route to; Workbox's default router when absent. */
   router?: Router;
   /** Answer the pages' messages (hello, stats, flush). Default true. */
@@ -29,11 +29,19 @@ export function matchOrigins(origins: readonly string[]): (param: { url: URL }) 
  * routes: Workbox uses the first route that matches.
  */
 export function registerMonitorRoute(options: MonitorRouteOptions = {}): Monitor | undefined {
-  const { reportWillQueue, router, listen = true, ...config } = options;
+  const { beforeReport, router, listen = true, ...config } = options;
   // The kill switch for a worker of the site's own: no route, so every API
   // request is left to the browser (the site's other routes are untouched).
   if (config.enabled === false) return undefined;
-  const monitor = new Monitor({ config: { ...DEFAULT_CONFIG, ...config }, reportWillQueue });
+  // The same validation as the standalone worker's URL options: a bad value is
+  // a console error naming it, and then nothing is routed (fail open).
+  const { errors } = parseConfig(configToQuery({ ...DEFAULT_CONFIG, ...config }));
+  if (errors.length > 0) {
+    for (const e of errors) console.error(e);
+    console.error('[gatewayz-sw-monitor] registerMonitorRoute: invalid options above; the monitor route is not registered and API requests pass through untouched.');
+    return undefined;
+  }
+  const monitor = new Monitor({ config: { ...DEFAULT_CONFIG, ...config }, beforeReport });
   const strategy = new PassThrough({ plugins: [new BackendMonitorPlugin(monitor)] });
   const match = matchOrigins(monitor.config.origins);
   for (const method of METHODS) {

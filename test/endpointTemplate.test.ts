@@ -10,6 +10,8 @@ describe('endpointTemplate', () => {
     ['/v1/blobs/d41d8cd98f00b204e9800998ecf8427e', '/v1/blobs/{id}'],
     ['/v1/sessions/V1StGXR8_Z5jdHi6B-myT2x', '/v1/sessions/{id}'],
     ['/v1/users/alice%40example.com', '/v1/users/{id}'],
+    ['/v1/sessions/eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ1c2VyIn0.abcdefSig', '/v1/sessions/{id}'],
+    ['/v1/keys/sk-proj-abcdefghijklmnop1234/usage', '/v1/keys/{id}/usage'],
     ['/', '/'],
     ['', '/'],
     ['/v1/models/', '/v1/models/'],
@@ -17,7 +19,15 @@ describe('endpointTemplate', () => {
     expect(endpointTemplate(path)).toBe(template);
   });
 
-  it.each(['/v1/models/openai/gpt-4o', '/v1/models/meta-llama/llama-3.1-8b', '/v2/chat/completions', '/v1/models/deadbeef'])(
+  it.each([
+    '/v1/models/openai/gpt-4o',
+    '/v1/models/meta-llama/llama-3.1-8b',
+    '/v1/models/meta-llama-3-70b-instruct',
+    '/v1/models/claude-3-5-sonnet-20241022',
+    '/v1/models/gpt-4o-2024-08-06',
+    '/v2/chat/completions',
+    '/v1/models/deadbeef',
+  ])(
     'keeps readable names: %s',
     (path) => {
       expect(endpointTemplate(path)).toBe(path);

@@ -62,6 +62,40 @@ const harness = {
       return { error: `${(err as Error).name}` };
     }
   },
+  /** Reads at most maxBytes of the body (then cancels) and hashes what was read; errors by name. */
+  async readHash(url: string, maxBytes: number): Promise<{ status: number; type: string; bytes: number; sha256: string; bodyError?: string } | { error: string }> {
+    let res: Response;
+    try {
+      res = await fetch(url);
+    } catch (err) {
+      return { error: (err as Error).name };
+    }
+    const chunks: Uint8Array[] = [];
+    let total = 0;
+    let bodyError: string | undefined;
+    const reader = res.body?.getReader();
+    try {
+      while (reader && total < maxBytes) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        chunks.push(value);
+        total += value.byteLength;
+      }
+      await reader?.cancel();
+    } catch (err) {
+      bodyError = (err as Error).name;
+    }
+    const all = new Uint8Array(Math.min(total, maxBytes));
+    let off = 0;
+    for (const c of chunks) {
+      const take = Math.min(c.byteLength, all.byteLength - off);
+      all.set(c.subarray(0, take), off);
+      off += take;
+      if (off >= all.byteLength) break;
+    }
+    const out = { status: res.status, type: res.headers.get('content-type') ?? '', bytes: all.byteLength, sha256: hex(await crypto.subtle.digest('SHA-256', all)) };
+    return bodyError ? { ...out, bodyError } : out;
+  },
   xhr(path: string, method = 'GET'): Promise<number> {
     return new Promise((resolve) => {
       const x = new XMLHttpRequest();

@@ -9,6 +9,7 @@
  */
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { fuzzCase, writeFuzzResponse, BODY_KINDS, type BodyKind } from './fuzzResponse.js';
 import { listenOnLoopback } from './listen.js';
 
 export interface FaultRule {
@@ -94,6 +95,11 @@ export async function startGatewaySimulator(options: { port?: number; host?: str
         }
       }, Number(url.searchParams.get('gapMs') ?? 20));
       req.on('close', () => clearInterval(tick));
+      return;
+    }
+    if (url.pathname === '/v1/fuzz') {
+      const kind = url.searchParams.get('kind') as BodyKind | null;
+      writeFuzzResponse(fuzzCase(Number(url.searchParams.get('seed') ?? 0), kind && BODY_KINDS.includes(kind) ? kind : undefined), res, CORS);
       return;
     }
     if (url.pathname.startsWith('/v1/')) {
