@@ -29,6 +29,23 @@ test('requests to watched origins go through the worker; requests to other origi
   expect(stats?.observed).toBe(1);
 });
 
+test('requests to origins it does not watch never reach the worker: static routes send them to the network', async ({ page, site, sentry, openApp }) => {
+  await openApp();
+  const before = await page.evaluate(() => window.harness.stats());
+  // The site's own origin, and another loopback origin (the Sentry recorder's).
+  const statuses = await page.evaluate(
+    async ([own, other]) => Promise.all(Array.from({ length: 20 }, (_, i) => fetch(i % 2 ? own : other).then((r) => r.status))),
+    [`${site.origin}/dedicated-worker.js`, `http://127.0.0.1:${sentry.port}/nothing`] as const,
+  );
+  expect(statuses.filter((s) => s === 200)).toHaveLength(10);
+  expect(statuses.filter((s) => s === 404)).toHaveLength(10);
+  await page.evaluate(() => window.harness.call('/v1/models'));
+  const after = await page.evaluate(() => window.harness.stats());
+  // Only the watched request woke the worker's fetch handler.
+  expect(after!.fetchEvents - before!.fetchEvents).toBe(1);
+  expect(after!.observed - before!.observed).toBe(1);
+});
+
 test('XHR, EventSource and a dedicated Web Worker are observed too', async ({ page, gateway, sentry, openApp }) => {
   await openApp();
   gateway.fault({ path: '/v1/xhr', status: 500, body: 'xhr broke' });

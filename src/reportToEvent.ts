@@ -1,6 +1,7 @@
 import type { Event, SeverityLevel } from '@sentry/core';
 import { statusTag } from '../sw/classify.js';
 import type { BackendReport } from '../sw/protocol.js';
+import { reasonPhrase } from './statusText.js';
 
 /** The path and (scrubbed) query of a report's URL, as the seed's timeout message shows it. */
 function pathAndQuery(url: string): string {
@@ -14,8 +15,10 @@ function pathAndQuery(url: string): string {
 
 export function reportMessage(r: BackendReport): string {
   switch (r.kind) {
-    case 'http_error':
-      return `Backend API ${r.method} ${r.endpoint} failed: ${r.status}${r.statusText ? ` ${r.statusText}` : ''}`;
+    case 'http_error': {
+      const reason = reasonPhrase(r.status, r.statusText);
+      return `Backend API ${r.method} ${r.endpoint} failed: ${r.status}${reason ? ` ${reason}` : ''}`;
+    }
     case 'timeout':
       return `Backend API timeout after ${r.timeoutMs ?? 0}ms: ${pathAndQuery(r.url)}`;
     case 'offline':

@@ -35,7 +35,7 @@ export class Monitor {
   readonly retries = new RetryTracker();
   readonly outbox: Outbox;
   readonly relay: Relay;
-  readonly stats: WorkerStats = { observed: 0, failures: 0, reported: 0, delivered: 0, internalErrors: 0, pending: 0 };
+  readonly stats: WorkerStats = { fetchEvents: 0, observed: 0, failures: 0, reported: 0, delivered: 0, internalErrors: 0, pending: 0 };
   private readonly beforeReport?: BeforeReportCallback;
   private readonly outboxCap: number;
   /** Open fold windows: fingerprint → when the window ends and the record collecting its duplicates. */
@@ -297,5 +297,5 @@ export function handlePageMessage(
 }
 
 function emptyStats(): WorkerStats {
-  return { observed: 0, failures: 0, reported: 0, delivered: 0, internalErrors: 0, pending: 0 };
+  return { fetchEvents: 0, observed: 0, failures: 0, reported: 0, delivered: 0, internalErrors: 0, pending: 0 };
 }

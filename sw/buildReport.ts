@@ -3,7 +3,6 @@ import type { MonitorConfig } from './config.js';
 import { endpointTemplate } from './endpointTemplate.js';
 import type { BackendReport } from './protocol.js';
 import { scrubText, scrubUrl } from './scrub.js';
-import { reasonPhrase } from './statusText.js';
 
 /** Response headers that identify a request on the server; read only where CORS exposes them. */
 export const REQUEST_ID_HEADERS = [
@@ -59,7 +58,8 @@ export function buildReport(o: Observation, config: Pick<MonitorConfig, 'timeout
     endpoint: parsed ? endpointTemplate(parsed.pathname) : '/',
     gateway: scrubText(parsed?.searchParams.get('gateway') || 'all').slice(0, 100),
     status: o.status,
-    statusText: reasonPhrase(o.status, o.statusText),
+    // The reason phrase as sent (empty over HTTP/2 and 3); the page fills a standard one in.
+    statusText: o.statusText.slice(0, 100),
     retryCount: o.retryCount,
     durationMs: Math.max(0, Math.round(o.endedAt - o.startedAt)),
     startedAt: o.startedAt,

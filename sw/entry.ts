@@ -5,19 +5,45 @@
 import { Router } from 'workbox-routing';
 import { parseConfig } from './config.js';
 import { handlePageMessage, type Monitor } from './Monitor.js';
-import { registerMonitorRoute } from './registerMonitorRoute.js';
+import { addMonitorRoute } from './addMonitorRoute.js';
 import { VERSION } from './version.js';
 
 declare const self: ServiceWorkerGlobalScope;
 
 const { config, errors } = parseConfig(new URL(self.location.href).searchParams);
 
-// Take over at once: a monitor that waits for every tab to close sees nothing.
-self.addEventListener('install', () => void self.skipWaiting());
-self.addEventListener('activate', (event) => event.waitUntil(self.clients.claim()));
-
 let monitor: Monitor | undefined;
 const router = new Router();
+
+// Take over at once: a monitor that waits for every tab to close sees nothing.
+self.addEventListener('install', (event) => {
+  void self.skipWaiting();
+  addStaticRoutes(event);
+});
+self.addEventListener('activate', (event) => event.waitUntil(self.clients.claim()));
+
+type RouterRule = { condition: Record<string, unknown>; source: 'network' };
+type InstallEventWithRoutes = ExtendableEvent & { addRoutes?: (rules: RouterRule[]) => Promise<void> };
+declare const URLPattern: { new (init: Record<string, string>): unknown } | undefined;
+
+/**
+ * Requests the monitor does not watch never start the worker: a static route
+ * (Chromium 123+, `not` from 127) sends them straight to the network. Where
+ * the browser lacks static routes, the fetch handler returns early instead.
+ * https://w3c.github.io/ServiceWorker/#dom-installevent-addroutes
+ */
+function addStaticRoutes(event: InstallEventWithRoutes): void {
+  if (typeof event.addRoutes !== 'function' || typeof URLPattern === 'undefined') return;
+  const watched = (monitor?.config.origins ?? []).map((origin) => {
+    const u = new URL(origin);
+    return { urlPattern: new URLPattern({ protocol: u.protocol.slice(0, -1), hostname: u.hostname, port: u.port }) };
+  });
+  // Observing nothing (bad options): nothing needs the worker at all.
+  const rule: RouterRule = watched.length > 0 ? { condition: { not: { or: watched } }, source: 'network' } : { condition: { urlPattern: new URLPattern({}) }, source: 'network' };
+  event.waitUntil(
+    event.addRoutes([rule]).catch((err: unknown) => console.warn('[gatewayz-sw-monitor] static routes not available; unwatched requests are returned early by the fetch handler instead.', err)),
+  );
+}
 
 if (errors.length > 0) {
   for (const e of errors) console.error(e);
@@ -26,13 +52,14 @@ if (errors.length > 0) {
   // Kill switch: pass everything through and leave; the next load is uncontrolled.
   self.addEventListener('activate', (event) => event.waitUntil(self.registration.unregister()));
 } else {
-  monitor = registerMonitorRoute({ ...config, router, listen: false })!;
+  monitor = addMonitorRoute(router, config);
 }
 
 self.addEventListener('fetch', (event) => {
   // Early return: without respondWith, the browser handles the request as if
   // there were no worker at all.
   if (!monitor) return;
+  monitor.stats.fetchEvents++;
   let response: Promise<Response> | undefined;
   try {
     response = router.handleRequest({ event, request: event.request });

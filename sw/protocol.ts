@@ -61,7 +61,9 @@ export interface WorkerInfo {
 }
 
 export interface WorkerStats {
-  /** Fetch events the monitor took (watched origins only). */
+  /** Fetch events that reached the worker at all (static routes keep unwatched requests away). */
+  fetchEvents: number;
+  /** Requests the monitor observed (watched origins only). */
   observed: number;
   failures: number;
   reported: number;

@@ -1,0 +1,27 @@
+/**
+ * Size budgets (issue: performance): what every user downloads. Measured on
+ * the build output, so `npm run build` must have run (npm test does it first).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+
+const BUDGETS: Array<[file: string, maxGzipBytes: number, what: string]> = [
+  ['dist/gatewayz-sw.js', 12 * 1024, 'the worker script'],
+  ['dist/bridge.min.js', 5 * 1024, 'the page bridge, without @sentry/browser'],
+];
+
+describe('bundle size budgets', () => {
+  it.each(BUDGETS)('%s stays within %i bytes gzipped (%s)', (file, max) => {
+    if (!existsSync(file)) throw new Error(`${file} is missing: run "npm run build" first (npm test does).`);
+    const gz = gzipSync(readFileSync(file), { level: 9 }).byteLength;
+    expect(gz, `${file} is ${gz} bytes gzipped`).toBeLessThanOrEqual(max);
+    expect(gz).toBeGreaterThan(500); // a real build, not an empty file
+  });
+
+  it('the worker is one classic script with no imports left', () => {
+    const src = readFileSync('dist/gatewayz-sw.js', 'utf8');
+    expect(src).not.toMatch(/\bimport\s*[{(*"']|\bexport\s*[{*]|importScripts\(/);
+    expect(src).not.toContain('process.env');
+  });
+});
