@@ -29,6 +29,9 @@ await Promise.all([
   // The e2e harness page and the demo's launcher.
   build({ ...common, entryPoints: { app: 'e2e/app/main.ts' }, outdir: 'e2e/.build', format: 'esm', target: 'es2022', sourcemap: 'inline' }),
   build({ ...common, entryPoints: ['scripts/demo.ts'], outfile: 'dist/demo.mjs', platform: 'node', format: 'esm', target: 'node20', packages: 'external' }),
+  // The benchmark: its page and its runner.
+  build({ ...common, entryPoints: { bench: 'bench/page/main.ts' }, outdir: 'bench/.build', format: 'esm', target: 'es2022', define: production }),
+  build({ ...common, entryPoints: ['bench/run.ts'], outfile: 'dist/bench.mjs', platform: 'node', format: 'esm', target: 'node20', packages: 'external' }),
 ]);
 await copyFile('dist/gatewayz-sw.js', 'public/gatewayz-sw.js');
 await copyFile('dist/gatewayz-register.js', 'public/gatewayz-register.js');
