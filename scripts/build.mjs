@@ -15,7 +15,7 @@ await mkdir('public', { recursive: true });
 await Promise.all([
   // The worker: one classic script, no imports left (a module worker would
   // need `type: "module"` at registration, which older browsers lack).
-  build({ ...common, entryPoints: ['sw/entry.ts'], outfile: 'dist/gatewayz-sw.js', format: 'iife', target: 'es2022', minify: true, sourcemap: 'linked', define: production }),
+  build({ ...common, entryPoints: ['sw/entry.ts'], outfile: 'dist/gatewayz-sw.js', format: 'iife', target: 'es2022', minify: true, sourcemap: 'external', define: production }),
   // The kill-switch worker.
   build({ ...common, entryPoints: ['sw/killSwitch.ts'], outfile: 'dist/gatewayz-sw-disabled.js', format: 'iife', target: 'es2020', minify: true }),
   // The drop-in registration script for any site, Sentry included.

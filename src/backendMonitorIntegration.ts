@@ -1,4 +1,5 @@
-import type { Client, Integration } from '@sentry/core';
+import { metrics, type Client, type Integration } from '@sentry/core';
+import { healthToMetrics } from './healthToMetrics.js';
 import { deliverToSentry } from './deliverToSentry.js';
 import { registerBackendMonitor, type BackendMonitor, type BackendMonitorOptions } from './registerBackendMonitor.js';
 
@@ -16,13 +17,20 @@ export interface BackendMonitorIntegration extends Integration {
  * `Sentry.init({ integrations: [backendMonitorIntegration({ origins: ['https://api.example.com'] })] })`:
  * registers the monitoring worker and captures each backend failure it reports
  * through the client the integration is installed on, so the app's user,
- * release and tags are on every event.
+ * release and tags are on every event; health aggregates become Sentry metrics.
  */
 export function backendMonitorIntegration(options: BackendMonitorIntegrationOptions = {}): BackendMonitorIntegration {
   const integration: BackendMonitorIntegration = {
     name: BACKEND_MONITOR_INTEGRATION_NAME,
     setup(client: Client) {
-      integration.monitor = registerBackendMonitor({ ...options, deliver: deliverToSentry(client) });
+      integration.monitor = registerBackendMonitor({
+        ...options,
+        deliver: deliverToSentry(client),
+        // Health windows become Sentry metrics, through the current scope (whose client this is).
+        onHealth: (windows) => {
+          for (const m of healthToMetrics(windows)) metrics[m.type](m.name, m.value, { unit: m.unit, attributes: m.attributes });
+        },
+      });
     },
   };
   return integration;

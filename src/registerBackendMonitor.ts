@@ -3,6 +3,7 @@ import {
   parseWorkerMessage,
   PROTOCOL_VERSION,
   type BackendReport,
+  type HealthReport,
   type WorkerInfo,
   type WorkerMessage,
   type WorkerStats,
@@ -28,9 +29,16 @@ export interface BackendMonitorOptions extends WorkerOptions {
    * again later.
    */
   deliver: (reports: BackendReport[]) => Promise<string[]>;
+  /** Receives each window of health aggregates (also addable later with `monitor.onHealth`). */
+  onHealth?: HealthListener;
 }
 
+/** Receives health windows: per origin, endpoint template and gateway, requests, failures by kind and a latency histogram. */
+export type HealthListener = (windows: HealthReport[]) => void | Promise<void>;
+
 export interface BackendMonitor {
+  /** Adds a health listener; returns a function that removes it. */
+  onHealth(listener: HealthListener): () => void;
   /** The registration, once the worker is installed; undefined where service workers are unavailable or registration failed. */
   readonly ready: Promise<ServiceWorkerRegistration | undefined>;
   /** The worker's hello: its version and whether its configuration was accepted. */
@@ -69,7 +77,8 @@ function ask(worker: ServiceWorker | null | undefined, type: 'hello' | 'stats' |
  * nothing, since the app must work either way.
  */
 export function registerBackendMonitor(options: BackendMonitorOptions): BackendMonitor {
-  const { scriptUrl = '/gatewayz-sw.js', scope = '/', register = true, deliver, ...workerOptions } = options;
+  const { scriptUrl = '/gatewayz-sw.js', scope = '/', register = true, deliver, onHealth, ...workerOptions } = options;
+  const healthListeners = new Set<HealthListener>(onHealth ? [onHealth] : []);
   const debug = (...args: unknown[]) => workerOptions.debug && console.debug(LOG, ...args);
   const sw = typeof navigator !== 'undefined' ? navigator.serviceWorker : undefined;
   const scriptPath = new URL(scriptUrl, location.href).pathname;
@@ -96,16 +105,20 @@ export function registerBackendMonitor(options: BackendMonitorOptions): BackendM
     if (msg.type !== 'reports' || !port) return;
     const fresh = msg.payload.reports.filter((r) => !done.has(r.eventId));
     const already = msg.payload.reports.filter((r) => done.has(r.eventId)).map((r) => r.eventId);
-    debug(`received ${msg.payload.reports.length} report(s)`);
-    Promise.resolve(fresh.length > 0 ? deliver(fresh) : [])
-      .catch((err: unknown) => {
+    const health = msg.payload.health ?? [];
+    debug(`received ${msg.payload.reports.length} report(s) and ${health.length} health window(s)`);
+    // Health windows are done once every listener has had them (a listener's failure is its own).
+    const healthDone = Promise.all([...healthListeners].map((l) => Promise.resolve().then(() => l(health)).catch((err: unknown) => console.warn(`${LOG} a health listener failed`, err))));
+    Promise.all([
+      Promise.resolve(fresh.length > 0 ? deliver(fresh) : []).catch((err: unknown) => {
         console.warn(`${LOG} delivering reports failed; the worker keeps them and offers them again`, err);
         return [] as string[];
-      })
-      .then((ids) => {
-        ids.forEach((id) => done.add(id));
-        port.postMessage(pageMessage('ack', { eventIds: [...already, ...ids] }));
-      });
+      }),
+      health.length > 0 ? healthDone : undefined,
+    ]).then(([ids]) => {
+      ids.forEach((id) => done.add(id));
+      port.postMessage(pageMessage('ack', { eventIds: [...already, ...ids, ...health.map((h) => h.eventId)] }));
+    });
   };
 
   const { query, errors } = workerQuery(workerOptions);
@@ -182,7 +195,16 @@ export function registerBackendMonitor(options: BackendMonitorOptions): BackendM
     const reply = await ask(await active(), 'flush', 60_000);
     return reply?.type === 'stats' ? reply.payload : undefined;
   };
-  return { ready, info, stats, flush };
+  return {
+    ready,
+    info,
+    stats,
+    flush,
+    onHealth(listener) {
+      healthListeners.add(listener);
+      return () => healthListeners.delete(listener);
+    },
+  };
 }
 
 /**

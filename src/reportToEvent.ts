@@ -31,6 +31,13 @@ export function reportMessage(r: BackendReport): string {
       return `Backend API ${r.method} ${r.endpoint} stream interrupted after ${r.durationMs}ms`;
     case 'rate_limited':
       return `Backend API: ${r.heldBack ?? 0} failures held back by the rate limit`;
+    case 'burst': {
+      const b = r.burst;
+      const where = b?.scope === 'gateway' ? `gateway ${b.key}` : (b?.key ?? r.endpoint);
+      return b?.reason === 'sustained_5xx'
+        ? `Backend API 5xx sustained for ${Math.round((b.count ?? 0) / 1000)}s on ${where}`
+        : `Backend API burst: ${b?.count ?? 0} failures in a minute on ${where}`;
+    }
   }
 }
 
@@ -58,6 +65,9 @@ export function reportToEvent(r: BackendReport): Event & { event_id: string } {
   if (r.contentType !== undefined) context.content_type = r.contentType;
   if (r.errorMessage !== undefined) context.error_message = r.errorMessage;
   if (r.heldBack) context.held_back = r.heldBack;
+  if (r.streamBytes !== undefined) context.stream_bytes = r.streamBytes;
+  if (r.streamEvents !== undefined) context.stream_events = r.streamEvents;
+  if (r.burst) Object.assign(context, { burst_scope: r.burst.scope, burst_key: r.burst.key, burst_reason: r.burst.reason, burst_count: r.burst.count });
   if (r.occurrences > 1) {
     context.occurrences = r.occurrences;
     context.first_seen = new Date(r.firstSeen).toISOString();
@@ -85,6 +95,8 @@ export function reportToEvent(r: BackendReport): Event & { event_id: string } {
       failure_kind: r.kind,
     },
     contexts: { backend_api: context },
-    fingerprint: ['backend_api', r.method, r.endpoint, r.kind === 'http_error' || r.kind === 'stream_error' ? String(r.status) : r.kind],
+    fingerprint: r.burst
+      ? ['backend_api', 'burst', r.burst.scope, r.burst.key, r.burst.reason]
+      : ['backend_api', r.method, r.endpoint, r.kind === 'http_error' || r.kind === 'stream_error' ? String(r.status) : r.kind],
   };
 }

@@ -20,6 +20,12 @@ export interface WorkerOptions {
   maxEventsPerMinute?: number;
   /** Extra query parameter names to scrub. */
   scrubParams?: string[];
+  /** Health aggregates leave the worker this often (ms). Default 60000. */
+  healthIntervalMs?: number;
+  /** One burst alert when a gateway or endpoint fails more often than this in a minute. Default 10. */
+  burstPerMinute?: number;
+  /** One alert when 5xx answers persist this long (ms) with no success between. Default 300000. */
+  sustained5xxMs?: number;
   /** `false`: the worker passes everything through and unregisters itself. Default true. */
   enabled?: boolean;
   /** Log what the worker and bridge do. Default false. */

@@ -1,21 +1,27 @@
-import { buildReport, newEventId, type Observation } from './buildReport.js';
+import type { BurstAlert } from './burst.js';
+import { BurstDetector } from './burst.js';
+import { buildReport, gatewayOf, newEventId, type Observation } from './buildReport.js';
 import type { MonitorConfig } from './config.js';
+import { endpointTemplate } from './endpointTemplate.js';
+import { HealthAggregator, type HealthReport, type HealthSeries } from './health.js';
 import { IdbOutbox, type Outbox, type OutboxRecord } from './outbox.js';
-import { isBackendReport, parsePageMessage, PROTOCOL_VERSION, workerMessage, type BackendReport, type WorkerStats } from './protocol.js';
-import { scrubText, scrubUrl } from './scrub.js';
+import { parsePageMessage, PROTOCOL_VERSION, workerMessage, zeroStats, type BackendReport, type FailureKind, type WorkerStats } from './protocol.js';
 import { Relay } from './relay.js';
 import { RetryTracker } from './retryTracker.js';
-import { foldKey, RateLimiter } from './throttle.js';
+import { foldKey, RateLimiter, type ThrottleState } from './throttle.js';
 
 declare const self: ServiceWorkerGlobalScope;
 
 /** Past this many stored reports, the oldest are folded into the held-back count. */
 export const OUTBOX_CAP = 1000;
+/** The health window in progress is saved this often at most, so a stopped worker loses little. */
+const HEALTH_SAVE_MS = 2000;
 
 /**
  * A user's last word on a report before it is stored: return it (changed or
- * not), or null to drop it. A hook that throws is counted and the report kept
- * as it was. What it returns is scrubbed again, so a hook cannot leak a secret.
+ * not), or null to drop it. A hook that throws is counted and the report kept.
+ * (`registerMonitorRoute` wraps a user's hook so what it returns is checked and
+ * scrubbed again.)
  */
 export type BeforeReportCallback = (report: BackendReport) => BackendReport | null;
 
@@ -26,37 +32,49 @@ export interface MonitorOptions {
   outboxCap?: number;
 }
 
+interface SavedHealth {
+  from: number;
+  series: HealthSeries[];
+}
+
 /**
- * The worker's state: counters, retry inference, quota protection, the outbox
- * and the relay. One per worker; the Workbox plugin feeds it observations.
+ * The worker's state: counters, retry inference, quota protection, health
+ * aggregates, burst alerts, the outbox and the relay. One per worker; the
+ * Workbox plugin feeds it observations.
  */
 export class Monitor {
   readonly config: MonitorConfig;
   readonly retries = new RetryTracker();
   readonly outbox: Outbox;
   readonly relay: Relay;
-  readonly stats: WorkerStats = { fetchEvents: 0, observed: 0, failures: 0, reported: 0, delivered: 0, internalErrors: 0, pending: 0 };
-  private readonly beforeReport?: BeforeReportCallback;
-  private readonly outboxCap: number;
+  readonly stats: WorkerStats = zeroStats();
+  #beforeReport?: BeforeReportCallback;
+  #outboxCap: number;
   /** Open fold windows: fingerprint → when the window ends and the record collecting its duplicates. */
-  private readonly folds = new Map<string, { windowEnd: number; recordId?: string }>();
-  private limiter?: RateLimiter;
+  #folds = new Map<string, { windowEnd: number; recordId?: string }>();
+  #limiter?: RateLimiter;
   /** Records are stored one at a time, so folding never races itself. */
-  private queue: Promise<unknown> = Promise.resolve();
+  #queue: Promise<unknown> = Promise.resolve();
+  #health?: HealthAggregator;
+  #healthSavedAt = 0;
+  #healthTimer?: ReturnType<typeof setTimeout>;
+  #bursts: BurstDetector;
+  /** Path → template, so the success path templates each endpoint once. */
+  #templates = new Map<string, string>();
 
   constructor(options: MonitorOptions) {
     this.config = options.config;
-    this.beforeReport = options.beforeReport;
+    this.#beforeReport = options.beforeReport;
     this.outbox = options.outbox ?? new IdbOutbox();
-    this.outboxCap = options.outboxCap ?? OUTBOX_CAP;
+    this.#outboxCap = options.outboxCap ?? OUTBOX_CAP;
+    this.#bursts = new BurstDetector(this.config.burstPerMinute, this.config.sustained5xxMs);
     this.relay = new Relay(this.outbox, this.config, {
       delivered: (n) => {
         this.stats.delivered += n;
       },
-      prepare: (due) => this.serial(() => this.prepare(due)),
-      nextWakeAt: (now) => this.nextWakeAt(now),
+      prepare: (due) => this.#serial(() => this.#prepare(due)),
+      nextWakeAt: (now) => (this.#limiter && this.#limiter.state.heldBack > 0 ? this.#limiter.nextSlotAt(now) : undefined),
       internalError: (err) => this.internalError(err),
-      log: (...args) => this.log(...args),
     });
   }
 
@@ -67,109 +85,173 @@ export class Monitor {
   /** Every exception inside the monitor ends here: counted, logged, never rethrown. */
   internalError(err: unknown): void {
     this.stats.internalErrors++;
-    console.warn('[gatewayz-sw-monitor] internal error (the request was not affected):', err);
+    console.warn('[gatewayz-sw-monitor] internal error (request unaffected):', err);
   }
 
-  private serial<T>(task: () => Promise<T>): Promise<T> {
-    const run = this.queue.then(task, task);
-    this.queue = run.catch(() => {});
+  #serial<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.#queue.then(task, task);
+    this.#queue = run.catch(() => {});
     return run;
   }
 
-  /** The rate limiter, with what an earlier run of the worker left in IndexedDB. */
-  private async rate(): Promise<RateLimiter> {
-    if (!this.limiter) {
-      let saved;
+  /** The rate limiter and the health window, with what an earlier run of the worker left in IndexedDB. */
+  async #restore(): Promise<RateLimiter> {
+    if (!this.#limiter) {
+      let saved: ThrottleState | undefined;
       try {
-        saved = await this.outbox.getThrottle();
+        saved = await this.outbox.getMeta<ThrottleState>('throttle');
         // Fold windows that were open when the worker stopped stay open.
         for (const r of await this.outbox.all()) {
-          if (r.folding && r.notBefore > Date.now()) this.folds.set(r.folding, { windowEnd: r.notBefore, recordId: r.eventId });
+          if (r.folding && r.notBefore > Date.now()) this.#folds.set(r.folding, { windowEnd: r.notBefore, recordId: r.eventId });
         }
       } catch (err) {
         this.internalError(err);
       }
-      this.limiter ??= new RateLimiter(this.config.maxEventsPerMinute, saved ?? { admitted: [], heldBack: 0 });
+      this.#limiter ??= new RateLimiter(this.config.maxEventsPerMinute, saved ?? { admitted: [], heldBack: 0 });
     }
-    return this.limiter;
+    return this.#limiter;
   }
 
-  /** Builds, scrubs, folds, stores and schedules a report. Never throws. */
-  record(observation: Observation, clientId: string): Promise<void> {
-    this.stats.failures++;
-    return this.serial(async () => {
-      let report: BackendReport | null = buildReport(observation, this.config);
-      if (this.beforeReport) {
-        const built = report;
-        try {
-          const returned = this.beforeReport(structuredClone(built));
-          report = returned && isBackendReport(returned) ? rescrub(returned, this.config.scrubParams) : returned === null ? null : built;
-        } catch (err) {
-          this.internalError(err);
-          report = built;
-        }
+  async #healthWindow(): Promise<HealthAggregator> {
+    if (!this.#health) {
+      const saved = await this.outbox.getMeta<SavedHealth>('health').catch(() => undefined);
+      const h = (this.#health ??= new HealthAggregator(saved?.from ?? Date.now()));
+      for (const s of saved?.series ?? []) h.series.set(`${s.origin} ${s.endpoint} ${s.gateway}`, s);
+    }
+    return this.#health;
+  }
+
+  /**
+   * Counts one request's outcome for health and bursts: its latency, and its
+   * failure kind if it failed. The only work done for a success.
+   */
+  observe(url: string, status: number, durationMs: number, failure: FailureKind | undefined, clientId: string, countRequest = true): Promise<void> {
+    return this.#serial(async () => {
+      const u = new URL(url);
+      let endpoint = this.#templates.get(u.pathname);
+      if (endpoint === undefined) {
+        if (this.#templates.size > 500) this.#templates.clear();
+        this.#templates.set(u.pathname, (endpoint = endpointTemplate(u.pathname)));
       }
-      if (!report) return;
-      await this.store(report, clientId);
+      const gateway = gatewayOf(u);
+      const health = await this.#healthWindow();
+      if (countRequest) health.record(u.origin, endpoint, gateway, durationMs, failure);
+      else if (failure) {
+        const s = health.series.get(`${u.origin} ${endpoint} ${gateway}`);
+        if (s) s.failures[failure] = (s.failures[failure] ?? 0) + 1;
+      }
+      const scopes: Array<[BurstAlert['scope'], string]> = [['gateway', gateway], ['endpoint', endpoint]];
+      const now = Date.now();
+      if (failure) {
+        for (const alert of this.#bursts.failure(scopes, status >= 500, now)) await this.#storeBurst(alert, clientId, now);
+      } else {
+        this.#bursts.success(scopes);
+      }
+      this.#scheduleHealth(health, now);
+      if (now - this.#healthSavedAt >= HEALTH_SAVE_MS) {
+        this.#healthSavedAt = now;
+        await this.outbox.putMeta('health', { from: health.from, series: [...health.series.values()] } satisfies SavedHealth);
+      }
     }).catch((err: unknown) => this.internalError(err));
   }
 
-  private async store(report: BackendReport, clientId: string): Promise<void> {
-    const limiter = await this.rate();
+  #scheduleHealth(health: HealthAggregator, now: number): void {
+    if (this.#healthTimer !== undefined) return;
+    this.#healthTimer = setTimeout(() => {
+      this.#healthTimer = undefined;
+      void this.flushHealth();
+    }, Math.max(0, health.from + this.config.healthIntervalMs - now));
+  }
+
+  /** Ends the health window: its aggregates go into the outbox, to the page like any report. */
+  flushHealth(): Promise<void> {
+    return this.#serial(async () => {
+      const now = Date.now();
+      const report = (await this.#healthWindow()).drain(now, newEventId());
+      await this.outbox.putMeta('health', { from: now, series: [] } satisfies SavedHealth);
+      if (!report) return;
+      await this.outbox.put(recordOf(report, '', now));
+      this.relay.added();
+    }).catch((err: unknown) => this.internalError(err));
+  }
+
+  /** A burst alert: once per episode, so it passes neither the fold nor the rate limit. */
+  async #storeBurst(alert: BurstAlert, clientId: string, now: number): Promise<void> {
+    const report: BackendReport = {
+      ...summary('burst', 'error', now),
+      endpoint: alert.scope === 'endpoint' ? alert.key : '*',
+      gateway: alert.scope === 'gateway' ? alert.key : 'all',
+      burst: alert,
+    };
+    await this.outbox.put(recordOf(report, clientId, now));
+    this.relay.added();
+  }
+
+  /** Builds, scrubs, folds, stores and schedules a failure report. Never throws. */
+  record(observation: Observation, clientId: string, extra?: Partial<BackendReport>): Promise<void> {
+    this.stats.failures++;
+    return this.#serial(async () => {
+      let report: BackendReport | null = { ...buildReport(observation, this.config), ...extra };
+      if (this.#beforeReport) {
+        try {
+          report = this.#beforeReport(report);
+        } catch (err) {
+          this.internalError(err);
+        }
+      }
+      if (report) await this.#store(report, clientId);
+    }).catch((err: unknown) => this.internalError(err));
+  }
+
+  async #store(report: BackendReport, clientId: string): Promise<void> {
+    const limiter = await this.#restore();
     const now = Date.now();
     const key = foldKey(report);
-    const fold = this.folds.get(key);
+    const fold = this.#folds.get(key);
     if (fold && now < fold.windowEnd && this.config.dedupeWindowMs > 0) {
       // A duplicate within the window: counted on the one record that stands for them all.
       const existing = fold.recordId ? await this.outbox.get(fold.recordId) : undefined;
-      if (existing) {
+      if (existing && existing.report.kind !== 'health') {
         existing.report.occurrences += report.occurrences;
         existing.report.lastSeen = report.lastSeen;
         existing.report.retryCount = Math.max(existing.report.retryCount, report.retryCount);
         await this.outbox.put(existing);
       } else {
         fold.recordId = report.eventId;
-        await this.put({ eventId: report.eventId, report, clientId, createdAt: now, attempts: 0, notBefore: fold.windowEnd, folding: key });
+        await this.#put({ ...recordOf(report, clientId, now, fold.windowEnd), folding: key });
       }
-      this.log('folded', key);
       this.relay.wakeAt(fold.windowEnd);
       return;
     }
-    this.folds.set(key, { windowEnd: now + this.config.dedupeWindowMs });
-    if (this.folds.size > 1000) this.pruneFolds(now);
+    this.#folds.set(key, { windowEnd: now + this.config.dedupeWindowMs });
+    if (this.#folds.size > 1000) for (const [k, f] of this.#folds) if (f.windowEnd <= now) this.#folds.delete(k);
     if (!limiter.tryAdmit(now)) {
       limiter.hold(report.occurrences);
-      await this.outbox.putThrottle(limiter.state);
-      this.log('held back by the rate limit', key);
+      await this.outbox.putMeta('throttle', limiter.state);
       this.relay.wakeAt(limiter.nextSlotAt(now));
       return;
     }
     const heldBack = limiter.takeHeldBack();
     if (heldBack) report.heldBack = heldBack;
-    await this.outbox.putThrottle(limiter.state);
-    await this.put({ eventId: report.eventId, report, clientId, createdAt: now, attempts: 0, notBefore: now });
+    await this.outbox.putMeta('throttle', limiter.state);
+    await this.#put(recordOf(report, clientId, now));
     this.log('queued', report.kind, report.method, report.url, report.status);
     this.relay.added();
   }
 
-  private pruneFolds(now: number): void {
-    for (const [k, f] of this.folds) if (f.windowEnd <= now) this.folds.delete(k);
-  }
-
   /** Stores a record; past the cap, the oldest become part of the held-back count instead. */
-  private async put(record: OutboxRecord): Promise<void> {
+  async #put(record: OutboxRecord): Promise<void> {
     await this.outbox.put(record);
     this.stats.reported++;
-    const excess = (await this.outbox.count()) - this.outboxCap;
+    const excess = (await this.outbox.count()) - this.#outboxCap;
     if (excess > 0) {
       const dropped = await this.outbox.shiftOldest(excess);
-      const limiter = await this.rate();
-      for (const r of dropped) {
-        limiter.hold(r.report.occurrences + (r.report.heldBack ?? 0));
-        for (const f of this.folds.values()) if (f.recordId === r.eventId) f.recordId = undefined;
+      const limiter = await this.#restore();
+      for (const { report, eventId } of dropped) {
+        if (report.kind !== 'health') limiter.hold(report.occurrences + (report.heldBack ?? 0));
+        for (const f of this.#folds.values()) if (f.recordId === eventId) f.recordId = undefined;
       }
-      await this.outbox.putThrottle(limiter.state);
-      this.log(`outbox over its cap of ${this.outboxCap}: ${dropped.length} oldest folded into the held-back count`);
+      await this.outbox.putMeta('throttle', limiter.state);
     }
   }
 
@@ -178,19 +260,19 @@ export class Monitor {
    * window has ended must pass the rate limit like any report; and a held-back
    * count with nothing to ride on goes out as a summary of its own.
    */
-  private async prepare(due: OutboxRecord[]): Promise<OutboxRecord[]> {
-    const limiter = await this.rate();
+  async #prepare(due: OutboxRecord[]): Promise<OutboxRecord[]> {
+    const limiter = await this.#restore();
     const now = Date.now();
     const out: OutboxRecord[] = [];
     let changed = false;
     for (const r of due) {
-      if (!r.folding) {
+      if (!r.folding || r.report.kind === 'health') {
         out.push(r);
         continue;
       }
       changed = true;
-      const f = this.folds.get(r.folding);
-      if (f?.recordId === r.eventId) this.folds.delete(r.folding);
+      const f = this.#folds.get(r.folding);
+      if (f?.recordId === r.eventId) this.#folds.delete(r.folding);
       if (limiter.tryAdmit(now)) {
         delete r.folding;
         const heldBack = limiter.takeHeldBack();
@@ -204,17 +286,13 @@ export class Monitor {
     }
     if (limiter.state.heldBack > 0 && limiter.tryAdmit(now)) {
       changed = true;
-      const summary = heldBackSummary(limiter.takeHeldBack(), now);
-      const record = { eventId: summary.eventId, report: summary, clientId: '', createdAt: now, attempts: 0, notBefore: now };
+      const report: BackendReport = { ...summary('rate_limited', 'warning', now), heldBack: limiter.takeHeldBack() };
+      const record = recordOf(report, '', now);
       await this.outbox.put(record);
       out.push(record);
     }
-    if (changed) await this.outbox.putThrottle(limiter.state);
+    if (changed) await this.outbox.putMeta('throttle', limiter.state);
     return out;
-  }
-
-  private nextWakeAt(now: number): number | undefined {
-    return this.limiter && this.limiter.state.heldBack > 0 ? this.limiter.nextSlotAt(now) : undefined;
   }
 
   async currentStats(): Promise<WorkerStats> {
@@ -233,21 +311,16 @@ export class Monitor {
   }
 }
 
-/** The text fields of a report a user's hook returned, scrubbed again. */
-function rescrub(r: BackendReport, scrubParams: readonly string[]): BackendReport {
-  r.url = scrubUrl(r.url, scrubParams);
-  r.gateway = scrubText(r.gateway);
-  r.endpoint = scrubText(r.endpoint);
-  if (r.responsePreview !== undefined) r.responsePreview = scrubText(r.responsePreview);
-  if (r.errorMessage !== undefined) r.errorMessage = scrubText(r.errorMessage);
-  return r;
+function recordOf(report: BackendReport | HealthReport, clientId: string, now: number, notBefore = now): OutboxRecord {
+  return { eventId: report.eventId, report, clientId, createdAt: now, attempts: 0, notBefore };
 }
 
-function heldBackSummary(heldBack: number, now: number): BackendReport {
+/** A report that stands for no single request: a held-back count, a burst alert. */
+function summary(kind: FailureKind, level: BackendReport['level'], now: number): BackendReport {
   return {
     eventId: newEventId(),
-    kind: 'rate_limited',
-    level: 'warning',
+    kind,
+    level,
     method: '*',
     url: '',
     endpoint: '*',
@@ -259,7 +332,6 @@ function heldBackSummary(heldBack: number, now: number): BackendReport {
     startedAt: now,
     online: self.navigator.onLine,
     occurrences: 0,
-    heldBack,
     firstSeen: now,
     lastSeen: now,
   };
@@ -276,6 +348,7 @@ export function handlePageMessage(
   const port = event.ports[0];
   if (!msg) return;
   const source = event.source;
+  const stats = async () => (monitor ? monitor.currentStats() : zeroStats());
   const work = (async () => {
     switch (msg.type) {
       case 'hello':
@@ -283,19 +356,15 @@ export function handlePageMessage(
         await monitor?.relay.flush(source.id);
         break;
       case 'stats':
-        port?.postMessage(workerMessage('stats', monitor ? await monitor.currentStats() : emptyStats()));
+        port?.postMessage(workerMessage('stats', await stats()));
         break;
       case 'flush':
         await monitor?.relay.flush(source.id);
-        port?.postMessage(workerMessage('stats', monitor ? await monitor.currentStats() : emptyStats()));
+        port?.postMessage(workerMessage('stats', await stats()));
         break;
       case 'ack':
         break; // acks arrive on a batch's own port, never here
     }
   })().catch((err: unknown) => monitor?.internalError(err));
   event.waitUntil(work);
-}
-
-function emptyStats(): WorkerStats {
-  return { fetchEvents: 0, observed: 0, failures: 0, reported: 0, delivered: 0, internalErrors: 0, pending: 0 };
 }

@@ -5,10 +5,7 @@ import type { BackendReport } from './protocol.js';
 import { scrubText, scrubUrl } from './scrub.js';
 
 /** Response headers that identify a request on the server; read only where CORS exposes them. */
-export const REQUEST_ID_HEADERS = [
-  'x-request-id', 'request-id', 'x-correlation-id', 'x-amzn-requestid', 'x-amz-request-id',
-  'x-amz-cf-id', 'cf-ray', 'x-vercel-id', 'x-cloud-trace-context', 'fly-request-id',
-] as const;
+export const REQUEST_ID_HEADERS = ['x-request-id', 'request-id', 'x-correlation-id', 'cf-ray', 'x-amzn-requestid', 'x-vercel-id'] as const;
 
 /** What the worker observed of one failed request; everything raw, unscrubbed. */
 export interface Observation {
@@ -25,6 +22,11 @@ export interface Observation {
   headers?: { get(name: string): string | null };
   preview?: string;
   errorMessage?: string;
+}
+
+/** The `gateway` query parameter, `all` when absent (the seed's tag), scrubbed. */
+export function gatewayOf(url: URL | undefined): string {
+  return scrubText(url?.searchParams.get('gateway') || 'all').slice(0, 100);
 }
 
 export function newEventId(): string {
@@ -56,7 +58,7 @@ export function buildReport(o: Observation, config: Pick<MonitorConfig, 'timeout
     method: o.method.toUpperCase(),
     url: scrubUrl(o.url, config.scrubParams),
     endpoint: parsed ? endpointTemplate(parsed.pathname) : '/',
-    gateway: scrubText(parsed?.searchParams.get('gateway') || 'all').slice(0, 100),
+    gateway: gatewayOf(parsed),
     status: o.status,
     // The reason phrase as sent (empty over HTTP/2 and 3); the page fills a standard one in.
     statusText: o.statusText.slice(0, 100),

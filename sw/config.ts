@@ -25,6 +25,12 @@ export interface MonitorConfig {
   maxEventsPerMinute: number;
   /** Extra query parameter names whose values are scrubbed. */
   scrubParams: string[];
+  /** Health aggregates leave the worker this often. Default 60000. */
+  healthIntervalMs: number;
+  /** One burst alert when one gateway or endpoint fails more often than this in a minute. Default 10. */
+  burstPerMinute: number;
+  /** One alert when 5xx answers persist this long with no success in between. Default 300000. */
+  sustained5xxMs: number;
   /** `false` turns the worker into a pass-through that unregisters itself. Default true. */
   enabled: boolean;
   /** Logs what the worker does to the console. Default false. */
@@ -43,6 +49,9 @@ export const DEFAULT_CONFIG: MonitorConfig = {
   dedupeWindowMs: 60_000,
   maxEventsPerMinute: 10,
   scrubParams: [],
+  healthIntervalMs: 60_000,
+  burstPerMinute: 10,
+  sustained5xxMs: 300_000,
   enabled: true,
   debug: false,
 };
@@ -56,62 +65,20 @@ export interface ConfigResult {
   errors: string[];
 }
 
-function integer(name: string, raw: string, min: number, max: number, errors: string[]): number | undefined {
-  const n = Number(raw);
-  if (raw.trim() === '' || !Number.isInteger(n) || n < min || n > max) {
-    errors.push(`gatewayz-sw-monitor: option "${name}" is ${JSON.stringify(raw)}; it must be a whole number from ${min} to ${max}.`);
-    return undefined;
-  }
-  return n;
-}
+/** The whole-number options and the ranges they accept. */
+const LIMITS: Partial<Record<ConfigKey, [min: number, max: number]>> = {
+  timeoutMs: [1, 600_000],
+  previewChars: [0, 10_000],
+  batchMs: [0, 600_000],
+  batchSize: [1, 1000],
+  dedupeWindowMs: [0, 3_600_000],
+  maxEventsPerMinute: [1, 10_000],
+  healthIntervalMs: [1000, 3_600_000],
+  burstPerMinute: [1, 100_000],
+  sustained5xxMs: [1000, 86_400_000],
+};
 
-export function parseOrigins(raw: string, errors: string[]): string[] | undefined {
-  const out: string[] = [];
-  for (const part of raw.split(',').map((s) => s.trim()).filter(Boolean)) {
-    let url: URL | undefined;
-    try {
-      url = new URL(part);
-    } catch {
-      /* reported below */
-    }
-    if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:') || url.origin === 'null') {
-      errors.push(`gatewayz-sw-monitor: option "origins" has ${JSON.stringify(part)}, which is not an http(s) origin; write it like "https://api.gatewayz.ai".`);
-      return undefined;
-    }
-    out.push(url.origin);
-  }
-  if (out.length === 0) {
-    errors.push(`gatewayz-sw-monitor: option "origins" is empty; give at least one origin, like "https://api.gatewayz.ai".`);
-    return undefined;
-  }
-  return [...new Set(out)];
-}
-
-export function parseStatusRanges(raw: string, errors: string[]): Array<[number, number]> | undefined {
-  const ranges: Array<[number, number]> = [];
-  for (const part of raw.split(',').map((s) => s.trim()).filter(Boolean)) {
-    const m = /^(\d{3})(?:-(\d{3}))?$/.exec(part);
-    const lo = m ? Number(m[1]) : NaN;
-    const hi = m ? Number(m[2] ?? m[1]) : NaN;
-    if (!m || lo < 100 || hi > 599 || lo > hi) {
-      errors.push(`gatewayz-sw-monitor: option "failedStatus" has ${JSON.stringify(part)}; write status codes and ranges from 100 to 599, like "400-599" or "429,500-599".`);
-      return undefined;
-    }
-    ranges.push([lo, hi]);
-  }
-  if (ranges.length === 0) {
-    errors.push(`gatewayz-sw-monitor: option "failedStatus" is empty; the default is "400-599".`);
-    return undefined;
-  }
-  return ranges;
-}
-
-function boolean(name: string, raw: string, errors: string[]): boolean | undefined {
-  if (raw === 'true' || raw === '1' || raw === '') return true;
-  if (raw === 'false' || raw === '0') return false;
-  errors.push(`gatewayz-sw-monitor: option "${name}" is ${JSON.stringify(raw)}; it must be "true" or "false".`);
-  return undefined;
-}
+const list = (raw: string) => raw.split(',').map((s) => s.trim()).filter(Boolean);
 
 /**
  * Validates raw string options (a URL query, `data-` attributes). Unknown
@@ -124,24 +91,55 @@ export function parseConfig(input: URLSearchParams | Record<string, string | und
       : Object.entries(input).filter((e): e is [string, string] => e[1] !== undefined);
   const errors: string[] = [];
   const config: MonitorConfig = { ...DEFAULT_CONFIG };
-  const set = <K extends ConfigKey>(key: K, value: MonitorConfig[K] | undefined) => {
-    if (value !== undefined) config[key] = value;
-  };
+  const c = config as unknown as Record<string, unknown>;
   for (const [key, raw] of entries) {
-    switch (key as ConfigKey) {
-      case 'origins': set('origins', parseOrigins(raw, errors)); break;
-      case 'timeoutMs': set('timeoutMs', integer(key, raw, 1, 600_000, errors)); break;
-      case 'previewChars': set('previewChars', integer(key, raw, 0, 10_000, errors)); break;
-      case 'failedStatus': set('failedStatus', parseStatusRanges(raw, errors)); break;
-      case 'batchMs': set('batchMs', integer(key, raw, 0, 600_000, errors)); break;
-      case 'batchSize': set('batchSize', integer(key, raw, 1, 1000, errors)); break;
-      case 'dedupeWindowMs': set('dedupeWindowMs', integer(key, raw, 0, 3_600_000, errors)); break;
-      case 'maxEventsPerMinute': set('maxEventsPerMinute', integer(key, raw, 1, 10_000, errors)); break;
-      case 'scrubParams': set('scrubParams', raw.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean)); break;
-      case 'enabled': set('enabled', boolean(key, raw, errors)); break;
-      case 'debug': set('debug', boolean(key, raw, errors)); break;
-      default:
-        errors.push(`gatewayz-sw-monitor: unknown option "${key}"; known options are ${CONFIG_KEYS.join(', ')}.`);
+    const bad = (what: string) => errors.push(`gatewayz-sw-monitor: option "${key}" ${what}.`);
+    const limits = LIMITS[key as ConfigKey];
+    if (limits) {
+      const n = Number(raw);
+      if (raw.trim() === '' || !Number.isInteger(n) || n < limits[0] || n > limits[1]) bad(`is ${JSON.stringify(raw)}; it must be a whole number from ${limits[0]} to ${limits[1]}`);
+      else c[key] = n;
+    } else if (key === 'origins') {
+      const origins: string[] = [];
+      for (const part of list(raw)) {
+        let url: URL | undefined;
+        try {
+          url = new URL(part);
+        } catch {
+          /* reported below */
+        }
+        if (!url || !/^https?:$/.test(url.protocol)) {
+          bad(`has ${JSON.stringify(part)}, which is not an http(s) origin; write it like "${DEFAULT_ORIGIN}"`);
+          origins.length = 0;
+          break;
+        }
+        origins.push(url.origin);
+      }
+      if (origins.length > 0) c[key] = [...new Set(origins)];
+      else if (list(raw).length === 0) bad(`is empty; give at least one origin, like "${DEFAULT_ORIGIN}"`);
+    } else if (key === 'failedStatus') {
+      const ranges: Array<[number, number]> = [];
+      for (const part of list(raw)) {
+        const m = /^(\d{3})(?:-(\d{3}))?$/.exec(part);
+        const lo = Number(m?.[1]);
+        const hi = Number(m?.[2] ?? m?.[1]);
+        if (!m || lo < 100 || hi > 599 || lo > hi) {
+          bad(`has ${JSON.stringify(part)}; write status codes and ranges from 100 to 599, like "400-599" or "429,500-599"`);
+          ranges.length = 0;
+          break;
+        }
+        ranges.push([lo, hi]);
+      }
+      if (ranges.length > 0) c[key] = ranges;
+      else if (list(raw).length === 0) bad('is empty; the default is "400-599"');
+    } else if (key === 'scrubParams') {
+      c[key] = list(raw).map((s) => s.toLowerCase());
+    } else if (key === 'enabled' || key === 'debug') {
+      if (/^(true|1|)$/.test(raw)) c[key] = true;
+      else if (/^(false|0)$/.test(raw)) c[key] = false;
+      else bad(`is ${JSON.stringify(raw)}; it must be "true" or "false"`);
+    } else {
+      errors.push(`gatewayz-sw-monitor: unknown option "${key}"; known options are ${CONFIG_KEYS.join(', ')}.`);
     }
   }
   return { config, errors };

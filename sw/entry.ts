@@ -2,7 +2,7 @@
  * The standalone worker, built to one classic script (`gatewayz-sw.js`).
  * Its configuration is its own URL's query; see `config.ts`.
  */
-import { Router } from 'workbox-routing';
+import type { Route } from 'workbox-routing';
 import { parseConfig } from './config.js';
 import { handlePageMessage, type Monitor } from './Monitor.js';
 import { addMonitorRoute } from './addMonitorRoute.js';
@@ -13,7 +13,22 @@ declare const self: ServiceWorkerGlobalScope;
 const { config, errors } = parseConfig(new URL(self.location.href).searchParams);
 
 let monitor: Monitor | undefined;
-const router = new Router();
+
+/**
+ * The monitor's Workbox routes, dispatched directly: Workbox's Router also
+ * carries message-driven precaching, default and catch handlers this worker
+ * never uses, which would be 2 KB more in every user's download. Sites with
+ * their own Workbox worker get the real Router (`registerMonitorRoute`).
+ */
+const routes: Route[] = [];
+const router = { registerRoute: (route: Route) => void routes.push(route) };
+
+function handle(event: FetchEvent): Promise<Response> | undefined {
+  const { request } = event;
+  const url = new URL(request.url);
+  const route = routes.find((r) => r.method === request.method && r.match({ url, request, event, sameOrigin: url.origin === self.location.origin }));
+  return route?.handler.handle({ url, request, event, params: undefined });
+}
 
 // Take over at once: a monitor that waits for every tab to close sees nothing.
 self.addEventListener('install', (event) => {
@@ -41,13 +56,14 @@ function addStaticRoutes(event: InstallEventWithRoutes): void {
   // Observing nothing (bad options): nothing needs the worker at all.
   const rule: RouterRule = watched.length > 0 ? { condition: { not: { or: watched } }, source: 'network' } : { condition: { urlPattern: new URLPattern({}) }, source: 'network' };
   event.waitUntil(
-    event.addRoutes([rule]).catch((err: unknown) => console.warn('[gatewayz-sw-monitor] static routes not available; unwatched requests are returned early by the fetch handler instead.', err)),
+    // Without them, the fetch handler's early return does the same job, a little later.
+    event.addRoutes([rule]).catch(() => {}),
   );
 }
 
 if (errors.length > 0) {
   for (const e of errors) console.error(e);
-  console.error('[gatewayz-sw-monitor] the configuration above is invalid, so this worker observes nothing: every request passes through untouched. Fix the option in the worker URL (or the plugin / script tag that builds it).');
+  console.error('[gatewayz-sw-monitor] observing nothing: requests pass through untouched.');
 } else if (!config.enabled) {
   // Kill switch: pass everything through and leave; the next load is uncontrolled.
   self.addEventListener('activate', (event) => event.waitUntil(self.registration.unregister()));
@@ -62,7 +78,7 @@ self.addEventListener('fetch', (event) => {
   monitor.stats.fetchEvents++;
   let response: Promise<Response> | undefined;
   try {
-    response = router.handleRequest({ event, request: event.request });
+    response = handle(event);
   } catch (err) {
     monitor.internalError(err);
     return;

@@ -1,6 +1,6 @@
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
+import type { HealthReport } from './health.js';
 import type { BackendReport } from './protocol.js';
-import type { ThrottleState } from './throttle.js';
 
 /**
  * The durable outbox: a report is written here before anything else happens to
@@ -9,7 +9,7 @@ import type { ThrottleState } from './throttle.js';
  */
 export interface OutboxRecord {
   eventId: string;
-  report: BackendReport;
+  report: BackendReport | HealthReport;
   /** The client that made the request; batches go back to it while it is open. */
   clientId: string;
   createdAt: number;
@@ -31,8 +31,9 @@ export interface Outbox {
   count(): Promise<number>;
   /** Removes and returns the `n` oldest records. */
   shiftOldest(n: number): Promise<OutboxRecord[]>;
-  getThrottle(): Promise<ThrottleState | undefined>;
-  putThrottle(state: ThrottleState): Promise<void>;
+  /** Small state that must outlive the worker: the rate limiter's, the health window's. */
+  getMeta<T>(key: string): Promise<T | undefined>;
+  putMeta(key: string, value: unknown): Promise<void>;
 }
 
 /** Bump with a migration in `upgrade` whenever the record shape changes. */
@@ -41,7 +42,7 @@ export const OUTBOX_SCHEMA_VERSION = 1;
 
 interface OutboxSchema extends DBSchema {
   outbox: { key: string; value: OutboxRecord; indexes: { createdAt: number } };
-  meta: { key: string; value: ThrottleState };
+  meta: { key: string; value: unknown };
 }
 
 export class IdbOutbox implements Outbox {
@@ -102,11 +103,11 @@ export class IdbOutbox implements Outbox {
     return out;
   }
 
-  async getThrottle(): Promise<ThrottleState | undefined> {
-    return (await this.open()).get('meta', 'throttle');
+  async getMeta<T>(key: string): Promise<T | undefined> {
+    return (await this.open()).get('meta', key) as Promise<T | undefined>;
   }
 
-  async putThrottle(state: ThrottleState): Promise<void> {
-    await (await this.open()).put('meta', state, 'throttle');
+  async putMeta(key: string, value: unknown): Promise<void> {
+    await (await this.open()).put('meta', value, key);
   }
 }

@@ -7,11 +7,15 @@
  * carries a MessageChannel port (transferred); replies go back on that port.
  */
 
+import type { HealthReport } from './health.js';
+
+export type { HealthReport };
+
 export const PROTOCOL_SOURCE = 'gatewayz-sw-monitor';
 /** Bumped whenever a message or report changes shape incompatibly. */
 export const PROTOCOL_VERSION = 1;
 
-export type FailureKind = 'http_error' | 'timeout' | 'offline' | 'network_error' | 'stream_error' | 'rate_limited';
+export type FailureKind = 'http_error' | 'timeout' | 'offline' | 'network_error' | 'stream_error' | 'rate_limited' | 'burst';
 export type ReportLevel = 'error' | 'warning';
 
 /** One observed backend failure, made in the worker, already scrubbed. */
@@ -48,6 +52,11 @@ export interface BackendReport {
   occurrences: number;
   /** Failures the rate limit (or the outbox cap) held back before this report went out. */
   heldBack?: number;
+  /** For stream_error: what arrived before the stream broke. */
+  streamBytes?: number;
+  streamEvents?: number;
+  /** For burst: what passed which threshold. */
+  burst?: { scope: 'gateway' | 'endpoint'; key: string; reason: 'rate' | 'sustained_5xx'; count: number };
   firstSeen: number;
   lastSeen: number;
 }
@@ -73,8 +82,10 @@ export interface WorkerStats {
   pending: number;
 }
 
+export const zeroStats = (): WorkerStats => ({ fetchEvents: 0, observed: 0, failures: 0, reported: 0, delivered: 0, internalErrors: 0, pending: 0 });
+
 export type WorkerMessage =
-  | { source: typeof PROTOCOL_SOURCE; v: number; type: 'reports'; payload: { reports: BackendReport[] } }
+  | { source: typeof PROTOCOL_SOURCE; v: number; type: 'reports'; payload: { reports: BackendReport[]; health?: HealthReport[] } }
   | { source: typeof PROTOCOL_SOURCE; v: number; type: 'hello'; payload: WorkerInfo }
   | { source: typeof PROTOCOL_SOURCE; v: number; type: 'stats'; payload: WorkerStats };
 
@@ -102,7 +113,7 @@ function isEnvelope(x: unknown): x is { source: string; v: number; type: string;
   return isRecord(x) && x.source === PROTOCOL_SOURCE && typeof x.v === 'number' && typeof x.type === 'string' && isRecord(x.payload);
 }
 
-const KINDS: readonly string[] = ['http_error', 'timeout', 'offline', 'network_error', 'stream_error', 'rate_limited'];
+const KINDS: readonly string[] = ['http_error', 'timeout', 'offline', 'network_error', 'stream_error', 'rate_limited', 'burst'];
 const str = (x: unknown): x is string => typeof x === 'string';
 const num = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);
 const optStr = (x: unknown) => x === undefined || str(x);
@@ -118,8 +129,16 @@ export function isBackendReport(x: unknown): x is BackendReport {
     num(x.status) && str(x.statusText) && num(x.retryCount) && num(x.durationMs) && num(x.startedAt) &&
     typeof x.online === 'boolean' &&
     optNum(x.timeoutMs) && optStr(x.retryAfter) && optStr(x.requestId) && optStr(x.contentType) &&
-    optStr(x.responsePreview) && optStr(x.errorMessage) &&
+    optStr(x.responsePreview) && optStr(x.errorMessage) && optNum(x.streamBytes) && optNum(x.streamEvents) &&
+    (x.burst === undefined || (isRecord(x.burst) && str(x.burst.key) && num(x.burst.count))) &&
     num(x.occurrences) && optNum(x.heldBack) && num(x.firstSeen) && num(x.lastSeen)
+  );
+}
+
+export function isHealthReport(x: unknown): x is HealthReport {
+  return (
+    isRecord(x) && x.kind === 'health' && str(x.eventId) && num(x.from) && num(x.to) && Array.isArray(x.series) &&
+    x.series.every((s) => isRecord(s) && str(s.origin) && str(s.endpoint) && str(s.gateway) && num(s.requests) && isRecord(s.failures) && isRecord(s.buckets))
   );
 }
 
@@ -133,7 +152,9 @@ export function parseWorkerMessage(data: unknown): { message: WorkerMessage } | 
   const p = data.payload;
   switch (data.type) {
     case 'reports':
-      return Array.isArray(p.reports) && p.reports.every(isBackendReport) ? { message: data as WorkerMessage } : null;
+      return Array.isArray(p.reports) && p.reports.every(isBackendReport) && (p.health === undefined || (Array.isArray(p.health) && p.health.every(isHealthReport)))
+        ? { message: data as WorkerMessage }
+        : null;
     case 'hello':
       return str(p.version) && num(p.protocol) && typeof p.observing === 'boolean' && Array.isArray(p.configErrors)
         ? { message: data as WorkerMessage }

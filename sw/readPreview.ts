@@ -9,7 +9,8 @@ const TEXTUAL = /^(text\/|application\/(?:[\w.+-]*\+)?(?:json|xml|javascript|x-w
 export async function readPreview(response: Response, maxChars: number, deadlineMs: number): Promise<string | undefined> {
   if (maxChars <= 0 || !response.body) return undefined;
   const contentType = (response.headers.get('content-type') ?? '').split(';')[0]!.trim();
-  if (!TEXTUAL.test(contentType)) return `[${contentType} body not previewed]`;
+  // Binary bodies are not previewed; the report's content_type says what they were.
+  if (!TEXTUAL.test(contentType)) return undefined;
   const reader = response.clone().body!.getReader();
   const decoder = new TextDecoder('utf-8', { fatal: false });
   const maxBytes = maxChars * 4;

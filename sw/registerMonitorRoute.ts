@@ -2,6 +2,7 @@ import { registerRoute, type Router } from 'workbox-routing';
 import { addMonitorRoute } from './addMonitorRoute.js';
 import { configToQuery, DEFAULT_CONFIG, parseConfig, type MonitorConfig } from './config.js';
 import type { BeforeReportCallback, Monitor } from './Monitor.js';
+import { guardBeforeReport } from './guardBeforeReport.js';
 import { VERSION } from './version.js';
 
 export interface MonitorRouteOptions extends Partial<MonitorConfig> {
@@ -29,7 +30,8 @@ export function registerMonitorRoute(options: MonitorRouteOptions = {}): Monitor
     console.error('[gatewayz-sw-monitor] registerMonitorRoute: invalid options above; the monitor route is not registered and API requests pass through untouched.');
     return undefined;
   }
-  const monitor = addMonitorRoute(router ?? { registerRoute }, config, beforeReport);
+  const monitor = addMonitorRoute(router ?? { registerRoute }, config, beforeReport && guardBeforeReport(beforeReport, config.scrubParams));
   monitor.listen(() => ({ version: VERSION, observing: true, configErrors: [] }));
   return monitor;
 }
+

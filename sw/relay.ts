@@ -1,6 +1,7 @@
 import type { MonitorConfig } from './config.js';
 import type { Outbox, OutboxRecord } from './outbox.js';
-import { parsePageMessage, workerMessage } from './protocol.js';
+import type { HealthReport } from './health.js';
+import { parsePageMessage, workerMessage, type BackendReport } from './protocol.js';
 
 declare const self: ServiceWorkerGlobalScope;
 
@@ -15,7 +16,6 @@ export interface RelayHooks {
   /** A time the relay must wake at even with nothing due (a held-back count waiting for a slot). */
   nextWakeAt(now: number): number | undefined;
   internalError(err: unknown): void;
-  log(...args: unknown[]): void;
 }
 
 /**
@@ -25,24 +25,28 @@ export interface RelayHooks {
  * with a deadline for the reply. Reports are deleted only on acknowledgement.
  */
 export class Relay {
-  private timer: ReturnType<typeof setTimeout> | undefined;
-  private timerAt = Infinity;
-  private flushing: Promise<void> | undefined;
-  private again = false;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #timerAt = Infinity;
+  #flushing: Promise<void> | undefined;
+  #again = false;
   /** Event ids offered to a page and not yet answered: never offered twice at once. */
-  private readonly inFlight = new Set<string>();
-  private waiting = 0;
+  #inFlight = new Set<string>();
+  #waiting = 0;
 
-  constructor(
-    private readonly outbox: Outbox,
-    private readonly config: Pick<MonitorConfig, 'batchMs' | 'batchSize'>,
-    private readonly hooks: RelayHooks,
-  ) {}
+  #outbox: Outbox;
+  #config: Pick<MonitorConfig, 'batchMs' | 'batchSize'>;
+  #hooks: RelayHooks;
+
+  constructor(outbox: Outbox, config: Pick<MonitorConfig, 'batchMs' | 'batchSize'>, hooks: RelayHooks) {
+    this.#outbox = outbox;
+    this.#config = config;
+    this.#hooks = hooks;
+  }
 
   /** A report was stored: flush at once when a batch is full, else within batchMs. */
   added(): void {
-    this.waiting++;
-    this.flushSoon(this.waiting >= this.config.batchSize ? 0 : this.config.batchMs);
+    this.#waiting++;
+    this.flushSoon(this.#waiting >= this.#config.batchSize ? 0 : this.#config.batchMs);
   }
 
   flushSoon(delayMs: number): void {
@@ -51,12 +55,12 @@ export class Relay {
 
   /** Makes sure a flush runs at `at` or earlier. */
   wakeAt(at: number): void {
-    if (this.timer !== undefined && this.timerAt <= at) return;
-    clearTimeout(this.timer);
-    this.timerAt = at;
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      this.timerAt = Infinity;
+    if (this.#timer !== undefined && this.#timerAt <= at) return;
+    clearTimeout(this.#timer);
+    this.#timerAt = at;
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined;
+      this.#timerAt = Infinity;
       void this.flush();
     }, Math.max(0, at - Date.now()));
   }
@@ -67,35 +71,33 @@ export class Relay {
    * offered everything at once, backoff or not; fold windows still run out.
    */
   flush(preferClientId?: string): Promise<void> {
-    if (this.flushing) {
-      this.again = true;
-      return this.flushing;
+    if (this.#flushing) {
+      this.#again = true;
+      return this.#flushing;
     }
-    this.flushing = this.flushOnce(preferClientId, preferClientId !== undefined)
-      .catch((err: unknown) => this.hooks.internalError(err))
+    this.#flushing = this.#flushOnce(preferClientId, preferClientId !== undefined)
+      .catch((err: unknown) => this.#hooks.internalError(err))
       .finally(() => {
-        this.flushing = undefined;
-        if (this.again) {
-          this.again = false;
+        this.#flushing = undefined;
+        if (this.#again) {
+          this.#again = false;
           void this.flush();
         }
       });
-    return this.flushing;
+    return this.#flushing;
   }
 
-  private async flushOnce(preferClientId: string | undefined, ignoreBackoff: boolean): Promise<void> {
-    this.waiting = 0;
+  async #flushOnce(preferClientId: string | undefined, ignoreBackoff: boolean): Promise<void> {
+    this.#waiting = 0;
     const now = Date.now();
-    const all = await this.outbox.all();
+    const all = await this.#outbox.all();
     const isDue = (r: OutboxRecord) => r.notBefore <= now || (ignoreBackoff && !r.folding);
     const windows = (await self.clients.matchAll({ type: 'window' })) as WindowClient[];
-    const candidates = all.filter((r) => !this.inFlight.has(r.eventId) && isDue(r));
-    if (windows.length === 0) {
-      if (candidates.length > 0) this.hooks.log(`${candidates.length} report(s) wait for a page to open`);
-      return; // a page's hello flushes again
-    }
-    const due = await this.hooks.prepare(candidates);
-    this.scheduleNext(all.filter((r) => !isDue(r)), now);
+    const candidates = all.filter((r) => !this.#inFlight.has(r.eventId) && isDue(r));
+    // No page open: a page's hello flushes again.
+    if (windows.length === 0) return;
+    const due = await this.#hooks.prepare(candidates);
+    this.#scheduleNext(all.filter((r) => !isDue(r)), now);
     if (due.length === 0) return;
     const byId = new Map(windows.map((c) => [c.id, c]));
     const fallback = (preferClientId && byId.get(preferClientId)) || windows.find((c) => c.focused) || windows[0]!;
@@ -108,30 +110,30 @@ export class Relay {
     }
     const sends: Array<Promise<void>> = [];
     for (const [client, records] of groups) {
-      for (let i = 0; i < records.length; i += this.config.batchSize) {
-        sends.push(this.send(client, records.slice(i, i + this.config.batchSize)));
+      for (let i = 0; i < records.length; i += this.#config.batchSize) {
+        sends.push(this.#send(client, records.slice(i, i + this.#config.batchSize)));
       }
     }
     await Promise.all(sends);
   }
 
   /** Wakes for the next record that becomes due (a fold window's end, a backoff) or a slot for a held-back count. */
-  private scheduleNext(waiting: OutboxRecord[], now: number): void {
+  #scheduleNext(waiting: OutboxRecord[], now: number): void {
     const times = waiting.map((r) => r.notBefore);
-    const hook = this.hooks.nextWakeAt(now);
+    const hook = this.#hooks.nextWakeAt(now);
     if (hook !== undefined) times.push(hook);
     if (times.length > 0) this.wakeAt(Math.min(...times));
   }
 
-  private async send(client: WindowClient, records: OutboxRecord[]): Promise<void> {
+  async #send(client: WindowClient, records: OutboxRecord[]): Promise<void> {
     const ids = records.map((r) => r.eventId);
-    ids.forEach((id) => this.inFlight.add(id));
+    ids.forEach((id) => this.#inFlight.add(id));
     try {
       const acked = await postAndWait(client, records);
       const ackedSet = new Set(acked);
       if (acked.length > 0) {
-        await this.outbox.delete(acked);
-        this.hooks.delivered(acked.length);
+        await this.#outbox.delete(acked);
+        this.#hooks.delivered(acked.length);
       }
       const unacked = records.filter((r) => !ackedSet.has(r.eventId));
       if (unacked.length > 0) {
@@ -140,13 +142,12 @@ export class Relay {
           r.attempts++;
           r.notBefore = now + Math.min(MAX_BACKOFF_MS, 1000 * 2 ** Math.min(r.attempts, 6));
           // Only if it is still there: a cap overflow may have folded it into the held-back count meanwhile.
-          if (await this.outbox.get(r.eventId)) await this.outbox.put(r);
+          if (await this.#outbox.get(r.eventId)) await this.#outbox.put(r);
         }
-        this.hooks.log(`${unacked.length} report(s) not acknowledged; offered again later`);
         this.wakeAt(Math.min(...unacked.map((r) => r.notBefore)));
       }
     } finally {
-      ids.forEach((id) => this.inFlight.delete(id));
+      ids.forEach((id) => this.#inFlight.delete(id));
     }
   }
 }
@@ -166,6 +167,12 @@ function postAndWait(client: WindowClient, records: OutboxRecord[]): Promise<str
       channel.port1.close();
       resolve(msg.payload.eventIds.filter((id) => offered.has(id)));
     };
-    client.postMessage(workerMessage('reports', { reports: records.map((r) => r.report) }), [channel.port2]);
+    const reports: BackendReport[] = [];
+    const health: HealthReport[] = [];
+    for (const { report } of records) {
+      if (report.kind === 'health') health.push(report);
+      else reports.push(report);
+    }
+    client.postMessage(workerMessage('reports', health.length > 0 ? { reports, health } : { reports }), [channel.port2]);
   });
 }

@@ -4,32 +4,35 @@
  * memory only: a worker that the browser stops forgets, and counting restarts.
  */
 export class RetryTracker {
-  private readonly failures = new Map<string, { at: number; count: number }>();
+  #failures = new Map<string, { at: number; count: number }>();
 
-  constructor(
-    private readonly windowMs = 60_000,
-    private readonly maxKeys = 500,
-  ) {}
+  #windowMs: number;
+  #maxKeys: number;
+
+  constructor(windowMs = 60_000, maxKeys = 500) {
+    this.#windowMs = windowMs;
+    this.#maxKeys = maxKeys;
+  }
 
   /** Called when a request starts; returns how many failed attempts of it came just before. */
   retriesBefore(key: string, now: number): number {
-    const last = this.failures.get(key);
-    if (!last || now - last.at > this.windowMs) return 0;
+    const last = this.#failures.get(key);
+    if (!last || now - last.at > this.#windowMs) return 0;
     return last.count;
   }
 
   /** Called when a request fails; `retries` is what retriesBefore said when it started. */
   failed(key: string, retries: number, now: number): void {
-    this.failures.delete(key);
-    this.failures.set(key, { at: now, count: retries + 1 });
-    if (this.failures.size > this.maxKeys) {
+    this.#failures.delete(key);
+    this.#failures.set(key, { at: now, count: retries + 1 });
+    if (this.#failures.size > this.#maxKeys) {
       // Maps iterate in insertion order, and failed() re-inserts: the first key is the stalest.
-      const oldest = this.failures.keys().next().value;
-      if (oldest !== undefined) this.failures.delete(oldest);
+      const oldest = this.#failures.keys().next().value;
+      if (oldest !== undefined) this.#failures.delete(oldest);
     }
   }
 
   succeeded(key: string): void {
-    this.failures.delete(key);
+    this.#failures.delete(key);
   }
 }

@@ -43,13 +43,12 @@ const TEXT_RULES: Array<[RegExp, string | ((m: string, ...g: string[]) => string
   [/\b(Bearer|Basic|Token)\s+[A-Za-z0-9._~+/=-]{8,}/gi, (_m, scheme) => `${scheme} ${FILTERED}`],
   // JSON Web Tokens (three base64url parts, the first a JSON header).
   [/\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g, FILTERED],
-  // Provider API keys: OpenAI/Anthropic/OpenRouter/gatewayz style `sk-...`, `gw_...`; AWS; Google; GitHub; Slack; Stripe.
+  // Provider API keys: OpenAI/Anthropic/OpenRouter/gatewayz/Stripe style `sk-...`, `sk_live_...`, `gw_...`; AWS; Google; GitHub; Slack.
   [/\b(?:sk|pk|rk|gw)[-_](?:[A-Za-z0-9]+[-_])*[A-Za-z0-9]{16,}\b/g, FILTERED],
   [/\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/g, FILTERED],
   [/\bAIza[0-9A-Za-z_-]{35}\b/g, FILTERED],
   [/\bgh[pousr]_[A-Za-z0-9]{30,}\b/g, FILTERED],
   [/\bxox[abposr]-[A-Za-z0-9-]{10,}/g, FILTERED],
-  [/\b(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{10,}\b/g, FILTERED],
   // `"password": "x"`, `api_key=x`, `token: x`: keep the name, drop the value.
   [
     /(["']?)([A-Za-z0-9_-]*(?:password|passwd|secret|api[_-]?key|token|auth|credential|private[_-]?key|session)[A-Za-z0-9_-]*)\1(\s*[:=]\s*)("(?:[^"\\]|\\.)*"|'[^']*'|[^\s,&;}"']+)/gi,

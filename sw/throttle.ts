@@ -22,20 +22,23 @@ export interface ThrottleState {
 }
 
 export class RateLimiter {
-  constructor(
-    private readonly maxPerMinute: number,
-    readonly state: ThrottleState = { admitted: [], heldBack: 0 },
-  ) {}
+  #maxPerMinute: number;
+  readonly state: ThrottleState;
 
-  private prune(now: number): void {
+  constructor(maxPerMinute: number, state: ThrottleState = { admitted: [], heldBack: 0 }) {
+    this.#maxPerMinute = maxPerMinute;
+    this.state = state;
+  }
+
+  #prune(now: number): void {
     const from = now - RATE_WINDOW_MS;
     while (this.state.admitted.length > 0 && this.state.admitted[0]! <= from) this.state.admitted.shift();
   }
 
   /** Takes one of this minute's slots if one is free. */
   tryAdmit(now: number): boolean {
-    this.prune(now);
-    if (this.state.admitted.length >= this.maxPerMinute) return false;
+    this.#prune(now);
+    if (this.state.admitted.length >= this.#maxPerMinute) return false;
     this.state.admitted.push(now);
     return true;
   }
@@ -53,7 +56,7 @@ export class RateLimiter {
 
   /** When the next slot frees, for scheduling a flush of a held-back count. */
   nextSlotAt(now: number): number {
-    this.prune(now);
-    return this.state.admitted.length < this.maxPerMinute ? now : this.state.admitted[0]! + RATE_WINDOW_MS;
+    this.#prune(now);
+    return this.state.admitted.length < this.#maxPerMinute ? now : this.state.admitted[0]! + RATE_WINDOW_MS;
   }
 }

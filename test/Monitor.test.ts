@@ -7,12 +7,13 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Observation } from '../sw/buildReport.js';
 import { DEFAULT_CONFIG, type MonitorConfig } from '../sw/config.js';
 import { Monitor } from '../sw/Monitor.js';
+import { guardBeforeReport } from '../sw/guardBeforeReport.js';
 import type { Outbox, OutboxRecord } from '../sw/outbox.js';
+import type { BackendReport } from '../sw/protocol.js';
 import type { ThrottleState } from '../sw/throttle.js';
 
 class MemoryOutbox implements Outbox {
   records = new Map<string, OutboxRecord>();
-  throttle?: ThrottleState;
   async put(r: OutboxRecord) {
     this.records.set(r.eventId, structuredClone(r));
   }
@@ -20,7 +21,7 @@ class MemoryOutbox implements Outbox {
     const r = this.records.get(id);
     return r && structuredClone(r);
   }
-  async all() {
+  async all(): Promise<OutboxRecord[]> {
     return [...this.records.values()].sort((a, b) => a.createdAt - b.createdAt).map((r) => structuredClone(r));
   }
   async delete(ids: string[]) {
@@ -34,11 +35,19 @@ class MemoryOutbox implements Outbox {
     await this.delete(oldest.map((r) => r.eventId));
     return oldest;
   }
-  async getThrottle() {
-    return this.throttle && structuredClone(this.throttle);
+  meta = new Map<string, unknown>();
+  get throttle(): ThrottleState | undefined {
+    return this.meta.get('throttle') as ThrottleState | undefined;
   }
-  async putThrottle(s: ThrottleState) {
-    this.throttle = structuredClone(s);
+  async getMeta<T>(key: string) {
+    return structuredClone(this.meta.get(key)) as T | undefined;
+  }
+  async putMeta(key: string, value: unknown) {
+    this.meta.set(key, structuredClone(value));
+  }
+  /** The failure reports (not health windows), oldest first. */
+  async reports(): Promise<Array<OutboxRecord & { report: BackendReport }>> {
+    return (await this.all()).filter((r): r is OutboxRecord & { report: BackendReport } => r.report.kind !== 'health');
   }
 }
 
@@ -80,7 +89,7 @@ describe('Monitor', () => {
       await m.record(observation('/v1/models'), 'c1');
       vi.advanceTimersByTime(1000);
     }
-    const records = await outbox.all();
+    const records = await outbox.reports();
     expect(records.map((r) => [r.report.occurrences, !!r.folding])).toEqual([
       [1, false],
       [4, true],
@@ -97,7 +106,7 @@ describe('Monitor', () => {
     expect(outbox.throttle?.heldBack).toBe(5);
     vi.advanceTimersByTime(61_000);
     await m.record(observation('/v1/later'), 'c1');
-    const later = (await outbox.all()).find((r) => r.report.endpoint === '/v1/later')!;
+    const later = (await outbox.reports()).find((r) => r.report.endpoint === '/v1/later')!;
     expect(later.report.heldBack).toBe(5);
     expect(outbox.throttle?.heldBack).toBe(0);
   });
@@ -106,9 +115,9 @@ describe('Monitor', () => {
     const { m, outbox } = monitor({ maxEventsPerMinute: 100 }, { outboxCap: 5 });
     for (let i = 0; i < 8; i++) await m.record(observation(`/v1/y${'abcdefgh'[i]}`), 'c1');
     expect(await outbox.count()).toBe(5);
-    expect((await outbox.all()).map((r) => r.report.endpoint)).toEqual(['/v1/yd', '/v1/ye', '/v1/yf', '/v1/yg', '/v1/yh']);
+    expect((await outbox.reports()).map((r) => r.report.endpoint)).toEqual(['/v1/yd', '/v1/ye', '/v1/yf', '/v1/yg', '/v1/yh']);
     // Every failure is still counted: by a stored report, by the count one carries, or by the count waiting to go.
-    const records = await outbox.all();
+    const records = await outbox.reports();
     const carried = records.reduce((n, r) => n + r.report.occurrences + (r.report.heldBack ?? 0), 0);
     expect(carried + (outbox.throttle?.heldBack ?? 0)).toBe(8);
   });
@@ -117,18 +126,26 @@ describe('Monitor', () => {
     const { m, outbox } = monitor({}, { beforeReport: () => { throw new Error('user bug'); } });
     await m.record(observation('/v1/models'), 'c1');
     expect(m.stats.internalErrors).toBe(1);
-    expect((await outbox.all())[0]?.report.endpoint).toBe('/v1/models');
+    expect((await outbox.reports())[0]?.report.endpoint).toBe('/v1/models');
   });
 
-  it('what beforeReport returns is scrubbed again; null drops the report', async () => {
-    const { m, outbox } = monitor({ dedupeWindowMs: 0 }, {
-      beforeReport: (r) => (r.endpoint === '/v1/drop' ? null : { ...r, responsePreview: 'leaked sk-live-abcdefghijklmnop1234', url: `${r.url}?token=abc` }),
-    });
+  it('what beforeReport returns (through registerMonitorRoute\'s guard) is scrubbed again; null drops the report', async () => {
+    const hook = guardBeforeReport(
+      (r) => (r.endpoint === '/v1/drop' ? null : { ...r, responsePreview: 'leaked sk-live-abcdefghijklmnop1234', url: `${r.url}?token=abc` }),
+      [],
+    );
+    const { m, outbox } = monitor({ dedupeWindowMs: 0 }, { beforeReport: hook });
     await m.record(observation('/v1/keep'), 'c1');
     await m.record(observation('/v1/drop'), 'c1');
-    const records = await outbox.all();
+    const records = await outbox.reports();
     expect(records).toHaveLength(1);
     expect(records[0]!.report.responsePreview).toBe('leaked [Filtered]');
     expect(records[0]!.report.url).toBe('https://api.gatewayz.ai/v1/keep?token=[Filtered]');
+  });
+
+  it('a hook that returns something that is not a report leaves the report as built', async () => {
+    const { m, outbox } = monitor({}, { beforeReport: guardBeforeReport(() => ({ nonsense: true }) as never, []) });
+    await m.record(observation('/v1/models'), 'c1');
+    expect((await outbox.reports())[0]?.report.endpoint).toBe('/v1/models');
   });
 });

@@ -23,6 +23,8 @@ export interface SentryRecorder {
   port: number;
   /** Every event accepted (answered 2xx), in arrival order. */
   events: RecordedEvent[];
+  /** Every metric item accepted (`trace_metric` envelope items), flattened. */
+  metrics: Array<{ name: string; type: string; value: number; attributes?: Record<string, { value: unknown }> }>;
   /** Every envelope received, including the ones answered with a failure. */
   envelopes: Envelope[];
   /** Raw bodies of every envelope received, for byte searches. */
@@ -43,6 +45,7 @@ const CORS = {
 
 export async function startSentryRecorder(options: { port?: number } = {}): Promise<SentryRecorder> {
   const events: RecordedEvent[] = [];
+  const metrics: SentryRecorder['metrics'] = [];
   const envelopes: Envelope[] = [];
   const raw: Buffer[] = [];
   let planned: PlannedAnswer[] = [];
@@ -75,6 +78,7 @@ export async function startSentryRecorder(options: { port?: number } = {}): Prom
     if (answer.status >= 200 && answer.status < 300) {
       for (const [header, payload] of envelope[1]) {
         if (header.type === 'event') events.push({ event: payload as Event, receivedAt: Date.now() });
+        if (header.type === 'trace_metric') metrics.push(...((payload as { items?: SentryRecorder['metrics'] }).items ?? []));
       }
       listeners.forEach((l) => l());
     }
@@ -108,6 +112,7 @@ export async function startSentryRecorder(options: { port?: number } = {}): Prom
     dsn: `http://publickey@127.0.0.1:${port}/1`,
     port,
     events,
+    metrics,
     envelopes,
     raw,
     plan(answers) {
@@ -117,6 +122,7 @@ export async function startSentryRecorder(options: { port?: number } = {}): Prom
     waitForEvent: async (predicate, timeoutMs) => (await waitForEvents(1, predicate, timeoutMs))[0]!,
     clear() {
       events.length = 0;
+      metrics.length = 0;
       envelopes.length = 0;
       raw.length = 0;
       planned = [];

@@ -34,7 +34,8 @@ function bool(v: string | undefined): boolean | undefined {
 
 const known = new Set([
   'origins', 'dsn', 'release', 'environment', 'scriptUrl', 'scope', 'timeoutMs', 'previewChars', 'failedStatus', 'batchMs',
-  'batchSize', 'dedupeWindowMs', 'maxEventsPerMinute', 'scrubParams', 'enabled', 'debug', 'register',
+  'batchSize', 'dedupeWindowMs', 'maxEventsPerMinute', 'scrubParams', 'enabled', 'debug', 'register', 'healthIntervalMs',
+  'burstPerMinute', 'sustained5xxMs',
 ]);
 for (const key of Object.keys(data)) {
   if (!known.has(key)) {
@@ -53,6 +54,9 @@ const options: WorkerOptions & { scriptUrl?: string; scope?: string } = {
   dedupeWindowMs: num(data.dedupeWindowMs),
   maxEventsPerMinute: num(data.maxEventsPerMinute),
   scrubParams: list(data.scrubParams),
+  healthIntervalMs: num(data.healthIntervalMs),
+  burstPerMinute: num(data.burstPerMinute),
+  sustained5xxMs: num(data.sustained5xxMs),
   debug: bool(data.debug),
   scriptUrl: data.scriptUrl,
   scope: data.scope,
