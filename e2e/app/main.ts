@@ -96,6 +96,33 @@ const harness = {
     const out = { status: res.status, type: res.headers.get('content-type') ?? '', bytes: all.byteLength, sha256: hex(await crypto.subtle.digest('SHA-256', all)) };
     return bodyError ? { ...out, bodyError } : out;
   },
+  /** Reads a streamed body to its end or its error, counting SSE events. */
+  async readStream(path: string): Promise<{ status: number; type: string; events: number; bytes: number; error?: string } | { error: string }> {
+    let res: Response;
+    try {
+      res = await fetch(api + path);
+    } catch (err) {
+      return { error: (err as Error).name };
+    }
+    const reader = res.body!.getReader();
+    let text = '';
+    let bytes = 0;
+    let error: string | undefined;
+    const decoder = new TextDecoder();
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        bytes += value.byteLength;
+        text += decoder.decode(value, { stream: true });
+      }
+    } catch (err) {
+      error = (err as Error).name;
+    }
+    const out = { status: res.status, type: res.headers.get('content-type') ?? '', events: text.split('\n\n').length - 1, bytes };
+    return error ? { ...out, error } : out;
+  },
+  health: [] as unknown[],
   xhr(path: string, method = 'GET'): Promise<number> {
     return new Promise((resolve) => {
       const x = new XMLHttpRequest();
@@ -135,3 +162,5 @@ declare global {
   }
 }
 window.harness = harness;
+// Every health window the worker sends, for the tests to read.
+void Promise.resolve().then(() => integration.monitor?.onHealth((windows) => void harness.health.push(...windows)));

@@ -16,6 +16,8 @@ export interface FaultRule {
   /** Path prefix the rule applies to, e.g. `/v1/models`. */
   path: string;
   method?: string;
+  /** Only requests with this `gateway` query parameter. */
+  gateway?: string;
   /** How many requests it applies to; unlimited when absent. */
   times?: number;
   /** What happens: answer (the default), reset the connection, or never answer. */
@@ -87,7 +89,14 @@ export async function startGatewaySimulator(options: { port?: number; host?: str
       const count = Number(url.searchParams.get('events') ?? 3);
       res.writeHead(200, { ...CORS, 'content-type': 'text/event-stream', 'cache-control': 'no-store' });
       let i = 0;
+      // `cut=N`: after N events the connection drops mid-stream, as a proxy or a crash would.
+      const cut = url.searchParams.has('cut') ? Number(url.searchParams.get('cut')) : Infinity;
       const tick = setInterval(() => {
+        if (i >= cut) {
+          clearInterval(tick);
+          req.socket.destroy();
+          return;
+        }
         res.write(`id: ${i}\ndata: ${JSON.stringify({ n: i })}\n\n`);
         if (++i >= count) {
           clearInterval(tick);
@@ -136,7 +145,13 @@ export async function startGatewaySimulator(options: { port?: number; host?: str
     requests.push(`${req.method} ${url.pathname}${url.search}`);
     // Drain the request body so a POST never stalls.
     if (req.method !== 'GET' && req.method !== 'HEAD') await readBody(req);
-    const rule = rules.find((r) => url.pathname.startsWith(r.path) && (!r.method || r.method === req.method) && (r.times === undefined || r.used < r.times));
+    const rule = rules.find(
+      (r) =>
+        url.pathname.startsWith(r.path) &&
+        (!r.method || r.method === req.method) &&
+        (!r.gateway || r.gateway === url.searchParams.get('gateway')) &&
+        (r.times === undefined || r.used < r.times),
+    );
     if (!rule) return normal(req, res, url);
     rule.used++;
     if (rule.delayMs) await new Promise((r) => setTimeout(r, rule.delayMs));

@@ -4,6 +4,7 @@
  */
 import * as Sentry from '@sentry/browser';
 import { backendMonitorIntegration } from '../index.js';
+import { healthView } from './healthView.js';
 
 const API = import.meta.env.VITE_GATEWAY_ORIGIN ?? 'http://127.0.0.1:8787';
 const DSN = import.meta.env.VITE_SENTRY_DSN || import.meta.env.VITE_SPOTLIGHT_DSN || undefined;
@@ -16,7 +17,8 @@ const log = (cls: string, text: string) => {
   $('#log').prepend(line);
 };
 
-const integration = backendMonitorIntegration({ origins: [API], timeoutMs: 5000, debug: true });
+const GATEWAYS = ['openrouter', 'huggingface', 'cerebras', 'deepinfra'];
+const integration = backendMonitorIntegration({ origins: [API], timeoutMs: 5000, healthIntervalMs: 2000, debug: true });
 Sentry.init({
   dsn: DSN,
   release: 'gatewayz-demo@1.0.0',
@@ -38,21 +40,21 @@ void integration.monitor?.info.then((info) => {
   $('#status').textContent = info ? `v${info.version}, ${info.observing ? 'observing' : 'NOT observing (see console)'}` : 'not running (see console)';
 });
 
-async function call(): Promise<void> {
-  const gateway = $<HTMLSelectElement>('#gateway').value;
+async function call(gateway = $<HTMLSelectElement>('#gateway').value, quiet = false): Promise<void> {
   const url = `${API}/v1/models${gateway ? `?gateway=${gateway}` : ''}`;
   const started = performance.now();
   try {
     const res = await fetch(url);
     const body = await res.text();
-    log(res.ok ? 'ok' : 'bad', `GET ${url} → ${res.status} in ${Math.round(performance.now() - started)} ms ${res.ok ? '' : body.slice(0, 80)}`);
+    if (!quiet || !res.ok) log(res.ok ? 'ok' : 'bad', `GET ${url} → ${res.status} in ${Math.round(performance.now() - started)} ms ${res.ok ? '' : body.slice(0, 80)}`);
   } catch (err) {
     log('bad', `GET ${url} → ${(err as Error).message}`);
   }
 }
 
 async function fault(rule: Record<string, unknown>): Promise<void> {
-  await fetch(`${API}/__sim/faults`, { method: 'POST', body: JSON.stringify({ path: '/v1/models', times: 1, ...rule }) });
+  const gateway = $<HTMLSelectElement>('#gateway').value || undefined;
+  await fetch(`${API}/__sim/faults`, { method: 'POST', body: JSON.stringify({ path: '/v1/models', times: 1, gateway, ...rule }) });
 }
 
 $('#load').addEventListener('click', () => void call());
@@ -73,3 +75,20 @@ $('button[data-action=reset]').addEventListener('click', async () => {
   await fault({ action: 'reset' });
   await call();
 });
+$('button[data-action=slow]').addEventListener('click', async () => {
+  await fault({ delayMs: 600, status: 200, body: '{"data":[]}', times: 10 });
+  await call();
+});
+$('button[data-action=outage]').addEventListener('click', async () => {
+  await fault({ status: 503, body: '{"error":"Service Unavailable"}', times: 20 });
+  await call();
+});
+
+// The health view, fed by the worker's health windows.
+const render = healthView($('#health'), GATEWAYS);
+integration.monitor?.onHealth(render);
+
+// Background traffic, so the charts have something to show.
+setInterval(() => {
+  if ($<HTMLInputElement>('#traffic').checked) void call(GATEWAYS[Math.floor(Math.random() * GATEWAYS.length)], true);
+}, 300);
