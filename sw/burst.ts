@@ -35,7 +35,8 @@ export class BurstDetector {
     const id = `${scope} ${key}`;
     let t = this.#tracks.get(id);
     if (!t) {
-      if (this.#tracks.size > 500) this.#tracks.clear();
+      // Bounded: thousands of distinct endpoints in a minute would be an attack, not a backend.
+      if (this.#tracks.size > 2000) this.#tracks.clear();
       t = { times: [], inBurst: false, sustainedAlerted: false };
       this.#tracks.set(id, t);
     }
