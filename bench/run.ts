@@ -12,7 +12,7 @@ import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { CHROMIUM_ARGS, findChromium } from '../e2e/findChromium.js';
 import { startGatewaySimulator } from '../e2e/servers/gatewaySimulator.js';
-import { startSentryRecorder } from '../e2e/servers/sentryRecorder.js';
+import { startSentryRecorder } from '../src/playwright/sentryRecorder.js';
 import { startSiteServer } from '../e2e/servers/siteServer.js';
 
 type Setup = 'a' | 'b' | 'c' | 'd';

@@ -4,7 +4,8 @@
  * failure into seed-shaped events, and each left working by the kill switch.
  */
 import type { Event } from '@sentry/core';
-import type { BrowserContext, Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
+import type { NetworkFixture } from '../src/playwright/index.js';
 import { build as esbuild } from 'esbuild';
 import { readdir, readFile } from 'node:fs/promises';
 import { createServer as createNetServer } from 'node:net';
@@ -12,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { build as viteBuild, createServer as viteDev, preview as vitePreview } from 'vite';
 import { expect, test } from './fixtures.js';
 import type { GatewaySimulator } from './servers/gatewaySimulator.js';
-import type { SentryRecorder } from './servers/sentryRecorder.js';
+import type { SentryRecorder } from '../src/playwright/sentryRecorder.js';
 import { startSiteServer } from './servers/siteServer.js';
 
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
@@ -36,17 +37,17 @@ async function load(page: Page, url: string): Promise<void> {
 const call = (page: Page, path: string) => page.evaluate((p) => (window as unknown as { app: { call(p: string): Promise<unknown> } }).app.call(p), path);
 
 /** The 503 and offline events every adoption path must produce, seed-shaped. */
-async function expectSeedEvents(page: Page, context: BrowserContext, gateway: GatewaySimulator, sentry: SentryRecorder, tag: string): Promise<void> {
-  gateway.fault({ path: '/v1/models', status: 503, body: '{"error":"Service temporarily unavailable"}' });
+async function expectSeedEvents(page: Page, network: NetworkFixture, api: GatewaySimulator, sentry: SentryRecorder, tag: string): Promise<void> {
+  api.fault({ path: '/v1/models', status: 503, body: '{"error":"Service temporarily unavailable"}' });
   expect(await call(page, `/v1/models?gateway=${tag}`)).toEqual({ status: 503, body: '{"error":"Service temporarily unavailable"}' });
   const e503 = await sentry.waitForEvent((e) => e.tags?.gateway === tag && e.tags?.http_status === '503', 20_000);
   expectSeed(e503, 'Backend API GET /v1/models failed: 503 Service Unavailable', 'error', '503', tag);
   expect((e503.contexts?.backend_api as Record<string, unknown>).response_preview).toBe('{"error":"Service temporarily unavailable"}');
 
-  await context.setOffline(true);
+  await network.offline();
   expect(await call(page, `/v1/models?gateway=${tag}-offline`)).toEqual({ error: expect.stringMatching(/^TypeError: Failed to fetch/) });
   await page.waitForTimeout(500);
-  await context.setOffline(false);
+  await network.online();
   const eOff = await sentry.waitForEvent((e) => e.tags?.gateway === `${tag}-offline`, 20_000);
   expectSeed(eOff, 'Backend API GET /v1/models failed: offline', 'warning', '0', `${tag}-offline`);
 }
@@ -60,15 +61,15 @@ function expectSeed(e: Event, message: string, level: string, status: string, ga
 }
 
 /** After the kill switch: the next load is uncontrolled (or, for a site's own worker, the API is left alone) and the app works. */
-async function expectKilled(page: Page, url: string, gateway: GatewaySimulator, stillControlled = false): Promise<void> {
+async function expectKilled(page: Page, url: string, api: GatewaySimulator, stillControlled = false): Promise<void> {
   // The load that sees the switch takes the worker away; the one after it is free of it.
   await page.goto(url);
   await page.waitForTimeout(1500);
   await page.goto(url);
   await page.waitForFunction(() => typeof (window as { app?: unknown }).app === 'object');
   expect(await page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(stillControlled);
-  gateway.clear();
-  const response = page.waitForResponse((r) => r.url().startsWith(gateway.origin));
+  api.clear();
+  const response = page.waitForResponse((r) => r.url().startsWith(api.origin));
   expect(await call(page, '/v1/models')).toMatchObject({ status: 200 });
   expect((await response).fromServiceWorker()).toBe(false);
 }
@@ -85,44 +86,44 @@ test('no fixture site\'s application source mentions this package', async () => 
 
 test.describe('a Vite app with only the plugin line', () => {
   const root = here('sites/vite-app/');
-  const setEnv = (gateway: GatewaySimulator, sentry: SentryRecorder, enabled: boolean) => {
-    process.env.VITE_API_ORIGIN = gateway.origin;
+  const setEnv = (api: GatewaySimulator, sentry: SentryRecorder, enabled: boolean) => {
+    process.env.VITE_API_ORIGIN = api.origin;
     process.env.SENTRY_DSN = sentry.dsn;
     process.env.MONITOR_ENABLED = String(enabled);
   };
 
-  test('vite build + vite preview: a 503 and an offline failure become seed-shaped events; the kill switch leaves it uncontrolled and working', async ({ page, context, gateway, sentry }) => {
+  test('vite build + vite preview: a 503 and an offline failure become seed-shaped events; the kill switch leaves it uncontrolled and working', async ({ page, network, api, sentry }) => {
     test.setTimeout(120_000);
     const outDir = here('.build/vite-app');
     const port = await freePort();
     const serve = async (enabled: boolean) => {
-      setEnv(gateway, sentry, enabled);
+      setEnv(api, sentry, enabled);
       await viteBuild({ root, configFile: `${root}vite.config.js`, logLevel: 'warn', build: { outDir, emptyOutDir: true } });
       return vitePreview({ root, configFile: `${root}vite.config.js`, logLevel: 'warn', build: { outDir }, preview: { host: 'localhost', port, strictPort: true } });
     };
     let server = await serve(true);
     const url = `http://localhost:${port}/`;
     const html = await (await fetch(url)).text();
-    expect(html).toContain(`<script src="/gatewayz-register.js" defer data-origins="${gateway.origin}" data-dsn="${sentry.dsn}" data-enabled="true"></script>`);
+    expect(html).toContain(`<script src="/gatewayz-register.js" defer data-origins="${api.origin}" data-dsn="${sentry.dsn}" data-enabled="true"></script>`);
     await load(page, url);
-    await expectSeedEvents(page, context, gateway, sentry, 'vite-build');
+    await expectSeedEvents(page, network, api, sentry, 'vite-build');
     await server.close();
 
     server = await serve(false);
     expect(await (await fetch(`${url}gatewayz-sw.js`)).text()).toContain('unregister');
-    await expectKilled(page, url, gateway);
+    await expectKilled(page, url, api);
     await server.close();
   });
 
-  test('vite dev serves the same worker and registration', async ({ page, context, gateway, sentry }) => {
+  test('vite dev serves the same worker and registration', async ({ page, network, api, sentry }) => {
     test.setTimeout(90_000);
-    setEnv(gateway, sentry, true);
+    setEnv(api, sentry, true);
     const port = await freePort();
     const server = await viteDev({ root, configFile: `${root}vite.config.js`, logLevel: 'warn', server: { host: 'localhost', port, strictPort: true } });
     await server.listen();
     try {
       await load(page, `http://localhost:${port}/`);
-      await expectSeedEvents(page, context, gateway, sentry, 'vite-dev');
+      await expectSeedEvents(page, network, api, sentry, 'vite-dev');
     } finally {
       await server.close();
     }
@@ -141,33 +142,33 @@ test.describe('a Vite app with only the plugin line', () => {
 });
 
 test.describe('a static site with only the script tag', () => {
-  test('a 503 and an offline failure become seed-shaped events; data-enabled="false" leaves it uncontrolled and working', async ({ page, context, gateway, sentry }) => {
+  test('a 503 and an offline failure become seed-shaped events; data-enabled="false" leaves it uncontrolled and working', async ({ page, network, api, sentry }) => {
     const site = await startSiteServer(
       [
         ['/gatewayz-register.js', `${dist}gatewayz-register.js`],
         ['/gatewayz-sw.js', `${dist}gatewayz-sw.js`],
         ['/', here('sites/static-site/')],
       ],
-      { vars: { API_ORIGIN: gateway.origin, SENTRY_DSN: sentry.dsn, ENABLED: 'true' } },
+      { vars: { API_ORIGIN: api.origin, SENTRY_DSN: sentry.dsn, ENABLED: 'true' } },
     );
     try {
       await load(page, `${site.origin}/`);
-      await expectSeedEvents(page, context, gateway, sentry, 'static');
-      site.setVars({ API_ORIGIN: gateway.origin, SENTRY_DSN: sentry.dsn, ENABLED: 'false' });
-      await expectKilled(page, `${site.origin}/`, gateway);
+      await expectSeedEvents(page, network, api, sentry, 'static');
+      site.setVars({ API_ORIGIN: api.origin, SENTRY_DSN: sentry.dsn, ENABLED: 'false' });
+      await expectKilled(page, `${site.origin}/`, api);
     } finally {
       await site.close();
     }
   });
 
-  test('a served worker built disabled unregisters itself, even when the page is not changed', async ({ page, gateway, sentry }) => {
+  test('a served worker built disabled unregisters itself, even when the page is not changed', async ({ page, api, sentry }) => {
     const site = await startSiteServer(
       [
         ['/gatewayz-register.js', `${dist}gatewayz-register.js`],
         ['/gatewayz-sw.js', `${dist}gatewayz-sw.js`],
         ['/', here('sites/static-site/')],
       ],
-      { vars: { API_ORIGIN: gateway.origin, SENTRY_DSN: sentry.dsn, ENABLED: 'true' } },
+      { vars: { API_ORIGIN: api.origin, SENTRY_DSN: sentry.dsn, ENABLED: 'true' } },
     );
     try {
       await load(page, `${site.origin}/`);
@@ -187,14 +188,14 @@ test.describe('a static site with only the script tag', () => {
     }
   });
 
-  test('a site that already has a different service worker is told so, and its worker is left alone', async ({ page, gateway, sentry }) => {
+  test('a site that already has a different service worker is told so, and its worker is left alone', async ({ page, api, sentry }) => {
     const site = await startSiteServer(
       [
         ['/gatewayz-register.js', `${dist}gatewayz-register.js`],
         ['/gatewayz-sw.js', `${dist}gatewayz-sw.js`],
         ['/', here('sites/static-site/')],
       ],
-      { vars: { API_ORIGIN: gateway.origin, SENTRY_DSN: sentry.dsn, ENABLED: 'true' } },
+      { vars: { API_ORIGIN: api.origin, SENTRY_DSN: sentry.dsn, ENABLED: 'true' } },
     );
     site.override('/other-sw.js', "self.addEventListener('fetch', () => {});");
     const warnings: string[] = [];
@@ -229,27 +230,27 @@ test.describe('a site with its own Workbox worker that adds the monitor', () => 
     return out.outputFiles[0]!.text;
   }
 
-  test('a 503 and an offline failure become seed-shaped events; the precached page still loads offline; disabled, the API is left alone', async ({ page, context, gateway, sentry }) => {
+  test('a 503 and an offline failure become seed-shaped events; the precached page still loads offline; disabled, the API is left alone', async ({ page, network, api, sentry }) => {
     test.setTimeout(90_000);
     const site = await startSiteServer([['/gatewayz-register.js', `${dist}gatewayz-register.js`], ['/', here('sites/workbox-site/')]], {
-      vars: { API_ORIGIN: gateway.origin, SENTRY_DSN: sentry.dsn },
+      vars: { API_ORIGIN: api.origin, SENTRY_DSN: sentry.dsn },
     });
-    site.override('/sw.js', await buildWorker(gateway.origin, true));
+    site.override('/sw.js', await buildWorker(api.origin, true));
     try {
       await load(page, `${site.origin}/`);
-      await expectSeedEvents(page, context, gateway, sentry, 'workbox');
+      await expectSeedEvents(page, network, api, sentry, 'workbox');
 
       // The site's own precaching still works: offline, the page loads from its cache.
-      await context.setOffline(true);
+      await network.offline();
       await page.reload();
       await expect(page.locator('h1')).toHaveText('Models (works offline)');
-      await context.setOffline(false);
+      await network.online();
 
       // Its kill switch: the monitor route is not registered; the site's own worker goes on.
-      site.override('/sw.js', await buildWorker(gateway.origin, false));
+      site.override('/sw.js', await buildWorker(api.origin, false));
       await page.evaluate(async () => (await navigator.serviceWorker.getRegistration())?.update());
       await page.waitForTimeout(1000);
-      await expectKilled(page, `${site.origin}/`, gateway, true);
+      await expectKilled(page, `${site.origin}/`, api, true);
     } finally {
       await site.close();
     }

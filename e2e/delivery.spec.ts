@@ -6,7 +6,7 @@
 import type { Event } from '@sentry/core';
 import type { Page } from '@playwright/test';
 import { appUrl, expect, test } from './fixtures.js';
-import type { SentryRecorder } from './servers/sentryRecorder.js';
+import type { SentryRecorder } from '../src/playwright/sentryRecorder.js';
 
 const backend = (sentry: SentryRecorder) => sentry.events.map((r) => r.event).filter((e) => e.tags?.error_category === 'backend_api');
 
@@ -20,16 +20,14 @@ async function pending(page: Page): Promise<number | undefined> {
   return (await page.evaluate(() => window.harness.stats()))?.pending;
 }
 
-test('a worker stopped between the failure and the flush still delivers the event, once', async ({ page, context, gateway, sentry, openApp }) => {
+test('a worker stopped between the failure and the flush still delivers the event, once', async ({ page, serviceWorker, api, sentry, openApp }) => {
   await openApp({ monitor: { batchMs: 600_000 } });
-  gateway.fault({ path: '/v1/models', status: 503, body: 'down' });
+  api.fault({ path: '/v1/models', status: 503, body: 'down' });
   await page.evaluate(() => window.harness.call('/v1/models?gateway=stopped'));
   await expect.poll(() => pending(page)).toBe(1);
 
-  // Chromium never stops a worker on its own while DevTools is attached: stop it through CDP.
-  const cdp = await context.newCDPSession(page);
-  await cdp.send('ServiceWorker.enable');
-  await cdp.send('ServiceWorker.stopAllWorkers');
+  // Chromium never stops a worker on its own while DevTools is attached: the kit stops it through CDP.
+  await serviceWorker.stop();
   await page.waitForTimeout(500);
   expect(backend(sentry)).toHaveLength(0);
 
@@ -44,9 +42,9 @@ test('a worker stopped between the failure and the flush still delivers the even
   expect(backend(sentry)).toHaveLength(1);
 });
 
-test('a tab closed before the flush: the event arrives when a new tab of the site opens, once', async ({ context, servers, gateway, sentry, openApp, page }) => {
+test('a tab closed before the flush: the event arrives when a new tab of the site opens, once', async ({ context, servers, api, sentry, openApp, page }) => {
   await openApp({ monitor: { batchMs: 600_000 } });
-  gateway.fault({ path: '/v1/models', status: 500, body: 'boom' });
+  api.fault({ path: '/v1/models', status: 500, body: 'boom' });
   await page.evaluate(() => window.harness.call('/v1/models?gateway=closed-tab'));
   await expect.poll(() => pending(page)).toBe(1);
   await page.close();
@@ -61,24 +59,24 @@ test('a tab closed before the flush: the event arrives when a new tab of the sit
   expect(backend(sentry)).toHaveLength(1);
 });
 
-test('offline when the failure happens and for a while after: the event arrives once, when back online', async ({ page, context, gateway, sentry, openApp }) => {
+test('offline when the failure happens and for a while after: the event arrives once, when back online', async ({ page, network, api, sentry, openApp }) => {
   await openApp({ monitor: { batchMs: 200 } });
-  await context.setOffline(true);
+  await network.offline();
   await page.evaluate(() => window.harness.call('/v1/models?gateway=offline-long'));
   // Several flushes are offered and fail while offline; none is acknowledged.
   await page.waitForTimeout(5000);
   expect(sentry.envelopes.filter((env) => env[1].some(([h]) => h.type === 'event'))).toHaveLength(0);
   expect(await pending(page)).toBe(1);
-  await context.setOffline(false);
+  await network.online();
   const event = await sentry.waitForEvent((e) => e.tags?.gateway === 'offline-long');
   expect(event.tags).toMatchObject({ failure_kind: 'offline', http_status: '0' });
   await expect.poll(() => pending(page)).toBe(0);
   await page.waitForTimeout(1000);
   expect(backend(sentry)).toHaveLength(1);
-  void gateway;
+  void api;
 });
 
-test('three tabs failing at once: each failure is one event, none sent twice', async ({ context, servers, gateway, sentry, openApp, page }) => {
+test('three tabs failing at once: each failure is one event, none sent twice', async ({ context, servers, api, sentry, openApp, page }) => {
   await openApp();
   const tabs = [page, await context.newPage(), await context.newPage()];
   for (const tab of tabs.slice(1)) {
@@ -86,7 +84,7 @@ test('three tabs failing at once: each failure is one event, none sent twice', a
     await tab.waitForFunction(() => typeof window.harness === 'object');
     expect(await tab.evaluate(() => window.harness.ready())).toBe(true);
   }
-  gateway.fault({ path: '/v1/', status: 502, body: 'bad gateway' });
+  api.fault({ path: '/v1/', status: 502, body: 'bad gateway' });
   await Promise.all(tabs.map((tab, i) => tab.evaluate((p) => window.harness.call(p), `/v1/tab-${'abc'[i]}?gateway=tab${i}`)));
   const events = await sentry.waitForEvents(3, (e) => e.tags?.error_category === 'backend_api');
   expect(events.map((e) => e.tags?.api_endpoint).sort()).toEqual(['/v1/tab-a', '/v1/tab-b', '/v1/tab-c']);
@@ -97,10 +95,10 @@ test('three tabs failing at once: each failure is one event, none sent twice', a
   expect(await pending(page)).toBe(0);
 });
 
-test('Sentry answers 500, then 429 with Retry-After, then recovers: the event arrives once, with one event_id throughout', async ({ page, gateway, sentry, openApp }) => {
+test('Sentry answers 500, then 429 with Retry-After, then recovers: the event arrives once, with one event_id throughout', async ({ page, api, sentry, openApp }) => {
   await openApp();
   sentry.plan([{ status: 500 }, { status: 429, headers: { 'retry-after': '2' } }]);
-  gateway.fault({ path: '/v1/models', status: 504, body: 'gateway timeout' });
+  api.fault({ path: '/v1/models', status: 504, body: 'gateway timeout' });
   await page.evaluate(() => window.harness.call('/v1/models?gateway=ingest-trouble'));
   const event = await sentry.waitForEvent((e) => e.tags?.gateway === 'ingest-trouble', 40_000);
   // The same event id was offered at each attempt; only the accepted one counts.
@@ -110,9 +108,9 @@ test('Sentry answers 500, then 429 with Retry-After, then recovers: the event ar
   expect(backend(sentry)).toHaveLength(1);
 });
 
-test('a new worker version deployed while the outbox holds reports delivers them', async ({ page, site, gateway, sentry, openApp }) => {
+test('a new worker version deployed while the outbox holds reports delivers them', async ({ page, site, api, sentry, openApp }) => {
   await openApp({ monitor: { batchMs: 600_000 } });
-  gateway.fault({ path: '/v1/models', status: 503, body: 'down' });
+  api.fault({ path: '/v1/models', status: 503, body: 'down' });
   await page.evaluate(() => window.harness.call('/v1/models?gateway=upgrade'));
   await expect.poll(() => pending(page)).toBe(1);
   expect((await page.evaluate(() => window.harness.stats()))?.observed).toBe(1);
@@ -137,19 +135,19 @@ test('a new worker version deployed while the outbox holds reports delivers them
   expect(backend(sentry)).toHaveLength(1);
 });
 
-test("with the monitor's own client, a report Sentry's offline transport stored is acknowledged at once and arrives once back online", async ({ page, context, gateway, sentry, openApp }) => {
+test("with the monitor's own client, a report Sentry's offline transport stored is acknowledged at once and arrives once back online", async ({ page, network, api, sentry, openApp }) => {
   await openApp({ isolated: true, monitor: { batchMs: 200 } });
-  await context.setOffline(true);
+  await network.offline();
   await page.evaluate(() => window.harness.call('/v1/models?gateway=offline-store'));
   // Stored by the offline transport, so the worker's outbox lets it go while still offline.
   await expect.poll(() => pending(page)).toBe(0);
   expect((await page.evaluate(() => window.harness.stats()))?.delivered).toBe(1);
   expect(sentry.envelopes).toHaveLength(0);
-  await context.setOffline(false);
+  await network.online();
   const event = await sentry.waitForEvent((e) => e.tags?.gateway === 'offline-store');
   expect(event.message).toBe('Backend API GET /v1/models failed: offline');
   expect(event.release).toBe('harness@1.0.0');
   await page.waitForTimeout(1500);
   expect(backend(sentry)).toHaveLength(1);
-  void gateway;
+  void api;
 });

@@ -4,16 +4,16 @@
  * them cleared, and `openApp` to load the harness with the monitor registered
  * and in control.
  */
-import { test as base, expect, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import { fileURLToPath } from 'node:url';
+import { expect, test as kit, type SentryRecorder } from '../src/playwright/index.js';
 import { startGatewaySimulator, type GatewaySimulator } from './servers/gatewaySimulator.js';
-import { startSentryRecorder, type SentryRecorder } from './servers/sentryRecorder.js';
 import { startSiteServer, type SiteServer } from './servers/siteServer.js';
 
 const root = (p: string) => fileURLToPath(new URL(`../${p}`, import.meta.url));
 
 interface Servers {
-  gateway: GatewaySimulator;
+  api: GatewaySimulator;
   sentry: SentryRecorder;
   site: SiteServer;
 }
@@ -30,7 +30,7 @@ export interface AppOptions {
 }
 
 export function appUrl(servers: Servers, options: AppOptions = {}): string {
-  const q = new URLSearchParams({ api: options.api ?? servers.gateway.origin, dsn: servers.sentry.dsn });
+  const q = new URLSearchParams({ api: options.api ?? servers.api.origin, dsn: servers.sentry.dsn });
   if (options.monitor) q.set('monitor', JSON.stringify(options.monitor));
   if (options.withoutMonitor) q.set('nomonitor', '1');
   if (options.isolated) q.set('isolated', '1');
@@ -44,38 +44,38 @@ export async function openApp(page: Page, servers: Servers, options: AppOptions 
   if (!options.withoutMonitor) expect(await page.evaluate(() => window.harness.ready())).toBe(true);
 }
 
-export const test = base.extend<
-  { gateway: GatewaySimulator; sentry: SentryRecorder; site: SiteServer; openApp: (options?: AppOptions) => Promise<void> },
+/**
+ * The project's suites build on the Playwright kit it ships
+ * (`gatewayz-sw-monitor/playwright`: sentry, gateway, network, serviceWorker),
+ * adding the gateway simulator (`api`) and the site serving the harness.
+ */
+export const test = kit.extend<
+  { api: GatewaySimulator; site: SiteServer; openApp: (options?: AppOptions) => Promise<void> },
   { servers: Servers }
 >({
   servers: [
-    async ({}, use) => {
-      const gateway = await startGatewaySimulator();
-      const sentry = await startSentryRecorder();
+    async ({ sentryRecorder }, use) => {
+      const api = await startGatewaySimulator();
       const site = await startSiteServer([
         ['/gatewayz-sw.js', root('dist/gatewayz-sw.js')],
         ['/', root('e2e/.build')],
         ['/', root('e2e/app')],
       ]);
-      await use({ gateway, sentry, site });
-      await Promise.all([gateway.close(), sentry.close(), site.close()]);
+      await use({ api, sentry: sentryRecorder, site });
+      await Promise.all([api.close(), site.close()]);
     },
     { scope: 'worker' },
   ],
-  gateway: async ({ servers }, use) => {
-    servers.gateway.clear();
-    await use(servers.gateway);
-  },
-  sentry: async ({ servers }, use) => {
-    servers.sentry.clear();
-    await use(servers.sentry);
+  api: async ({ servers }, use) => {
+    servers.api.clear();
+    await use(servers.api);
   },
   site: async ({ servers }, use) => {
     servers.site.clearOverrides();
     await use(servers.site);
   },
-  openApp: async ({ page, servers, gateway, sentry, site }, use) => {
-    void gateway;
+  openApp: async ({ page, servers, api, sentry, site }, use) => {
+    void api;
     void sentry;
     void site;
     await use((options) => openApp(page, servers, options));

@@ -22,11 +22,11 @@ function merged(windows: HealthReport[]): Map<string, HealthSeries> {
   return out;
 }
 
-test('health aggregates match the traffic injected, reach onHealth, and become Sentry metrics', async ({ page, gateway, sentry, openApp }) => {
+test('health aggregates match the traffic injected, reach onHealth, and become Sentry metrics', async ({ page, api, sentry, openApp }) => {
   await openApp({ monitor: { healthIntervalMs: 1500 } });
-  gateway.fault({ path: '/v1/models', status: 503, body: 'down', times: 4 });
-  gateway.fault({ path: '/v1/slow', status: 200, body: '{}', delayMs: 200 });
-  gateway.fault({ path: '/v1/users', status: 404, body: 'no' });
+  api.fault({ path: '/v1/models', status: 503, body: 'down', times: 4 });
+  api.fault({ path: '/v1/slow', status: 200, body: '{}', delayMs: 200 });
+  api.fault({ path: '/v1/users', status: 404, body: 'no' });
   // Known traffic: 4 × 503 then 6 × 200 on gateway b; 5 slow 200s on c; 2 × 404 on a.
   for (let i = 0; i < 10; i++) await page.evaluate(() => window.harness.call('/v1/models?gateway=b'));
   for (let i = 0; i < 5; i++) await page.evaluate(() => window.harness.call('/v1/slow?gateway=c'));
@@ -39,7 +39,7 @@ test('health aggregates match the traffic injected, reach onHealth, and become S
     }, { timeout: 15_000 })
     .toBe(17);
   const m = merged((await page.evaluate(() => window.harness.health)) as HealthReport[]);
-  expect(m.get('/v1/models b')).toMatchObject({ origin: gateway.origin, requests: 10, failures: { http_error: 4 } });
+  expect(m.get('/v1/models b')).toMatchObject({ origin: api.origin, requests: 10, failures: { http_error: 4 } });
   expect(m.get('/v1/slow c')).toMatchObject({ requests: 5, failures: {} });
   expect(m.get('/v1/users/{id} a')).toMatchObject({ requests: 2, failures: { http_error: 2 } });
   // The slow endpoint's latency: every request took at least its 200 ms delay.
@@ -59,9 +59,9 @@ test('health aggregates match the traffic injected, reach onHealth, and become S
   expect(sentry.metrics.some((x) => x.name === 'backend_api.duration.p95' && attr(x, 'endpoint') === '/v1/slow')).toBe(true);
 });
 
-test('a burst of failures on one gateway is one burst event per scope, not one per failure', async ({ page, gateway, sentry, openApp }) => {
+test('a burst of failures on one gateway is one burst event per scope, not one per failure', async ({ page, api, sentry, openApp }) => {
   await openApp({ monitor: { burstPerMinute: 5 } });
-  gateway.fault({ path: '/v1/burst', status: 502, body: 'bad' });
+  api.fault({ path: '/v1/burst', status: 502, body: 'bad' });
   for (let i = 0; i < 12; i++) await page.evaluate(() => window.harness.call('/v1/burst?gateway=x'));
   const bursts = await sentry.waitForEvents(2, (e) => e.tags?.failure_kind === 'burst');
   await page.evaluate(() => window.harness.flush());
@@ -76,9 +76,9 @@ test('a burst of failures on one gateway is one burst event per scope, not one p
   expect(byScope.endpoint?.message).toBe('Backend API burst: 6 failures in a minute on /v1/burst');
 });
 
-test('5xx persisting past sustained5xxMs is one alert per episode; a success ends the episode', async ({ page, gateway, sentry, openApp }) => {
+test('5xx persisting past sustained5xxMs is one alert per episode; a success ends the episode', async ({ page, api, sentry, openApp }) => {
   await openApp({ monitor: { sustained5xxMs: 1000, burstPerMinute: 1000 } });
-  gateway.fault({ path: '/v1/sustained', status: 503, body: 'down', times: 3 });
+  api.fault({ path: '/v1/sustained', status: 503, body: 'down', times: 3 });
   for (let i = 0; i < 3; i++) {
     await page.evaluate(() => window.harness.call('/v1/sustained?gateway=y'));
     await page.waitForTimeout(600);
@@ -87,7 +87,7 @@ test('5xx persisting past sustained5xxMs is one alert per episode; a success end
   expect(first.message).toMatch(/^Backend API 5xx sustained for 1s on gateway y$/);
   // A success ends it; the next episode alerts again.
   expect(await page.evaluate(() => window.harness.call('/v1/sustained?gateway=y'))).toMatchObject({ status: 200 });
-  gateway.fault({ path: '/v1/sustained', status: 500, body: 'down again', times: 3 });
+  api.fault({ path: '/v1/sustained', status: 500, body: 'down again', times: 3 });
   for (let i = 0; i < 3; i++) {
     await page.evaluate(() => window.harness.call('/v1/sustained?gateway=y'));
     await page.waitForTimeout(600);
@@ -95,7 +95,7 @@ test('5xx persisting past sustained5xxMs is one alert per episode; a success end
   await expect.poll(() => sentry.events.filter((r) => (r.event.contexts?.backend_api as Record<string, unknown>)?.burst_reason === 'sustained_5xx' && r.event.tags?.gateway === 'y').length, { timeout: 10_000 }).toBe(2);
 });
 
-test('an SSE stream cut mid-way is one stream_error; the page sees the same stream as without the worker', async ({ page, browser, servers, gateway, sentry, openApp }) => {
+test('an SSE stream cut mid-way is one stream_error; the page sees the same stream as without the worker', async ({ page, browser, servers, api, sentry, openApp }) => {
   await openApp();
   const withWorker = await page.evaluate(() => window.harness.readStream('/v1/stream?events=10&gapMs=30&cut=3&gateway=chat'));
   const event = await sentry.waitForEvent((e) => e.tags?.failure_kind === 'stream_error');
@@ -121,5 +121,5 @@ test('an SSE stream cut mid-way is one stream_error; the page sees the same stre
   await page.evaluate(() => window.harness.flush());
   await page.waitForTimeout(1000);
   expect(sentry.events.filter((r) => r.event.tags?.failure_kind === 'stream_error')).toHaveLength(1);
-  void gateway;
+  void api;
 });

@@ -15,9 +15,9 @@ test('2xx responses produce no event', async ({ page, sentry, openApp }) => {
   expect(backendEvents(sentry)).toHaveLength(0);
 });
 
-test('requests to watched origins go through the worker; requests to other origins never do', async ({ page, gateway, site, openApp }) => {
+test('requests to watched origins go through the worker; requests to other origins never do', async ({ page, api, site, openApp }) => {
   await openApp();
-  const watched = page.waitForResponse((r) => r.url().startsWith(gateway.origin));
+  const watched = page.waitForResponse((r) => r.url().startsWith(api.origin));
   await page.evaluate(() => window.harness.call('/v1/models'));
   expect((await watched).fromServiceWorker()).toBe(true);
 
@@ -46,11 +46,11 @@ test('requests to origins it does not watch never reach the worker: static route
   expect(after!.observed - before!.observed).toBe(1);
 });
 
-test('XHR, EventSource and a dedicated Web Worker are observed too', async ({ page, gateway, sentry, openApp }) => {
+test('XHR, EventSource and a dedicated Web Worker are observed too', async ({ page, api, sentry, openApp }) => {
   await openApp();
-  gateway.fault({ path: '/v1/xhr', status: 500, body: 'xhr broke' });
-  gateway.fault({ path: '/v1/events', status: 503, body: 'sse down', headers: { 'content-type': 'text/plain' } });
-  gateway.fault({ path: '/v1/from-worker', status: 502, body: 'worker call broke' });
+  api.fault({ path: '/v1/xhr', status: 500, body: 'xhr broke' });
+  api.fault({ path: '/v1/events', status: 503, body: 'sse down', headers: { 'content-type': 'text/plain' } });
+  api.fault({ path: '/v1/from-worker', status: 502, body: 'worker call broke' });
 
   expect(await page.evaluate(() => window.harness.xhr('/v1/xhr?gateway=a', 'DELETE'))).toBe(500);
   expect(await page.evaluate(() => window.harness.eventSource('/v1/events?gateway=b'))).toBe('error');
@@ -68,9 +68,9 @@ test('XHR, EventSource and a dedicated Web Worker are observed too', async ({ pa
   expect(fromWorker.tags?.gateway).toBe('c');
 });
 
-test('the body a page receives is byte-identical with and without the worker', async ({ page, browser, gateway, servers, openApp }) => {
+test('the body a page receives is byte-identical with and without the worker', async ({ page, browser, api, servers, openApp }) => {
   const size = 3 * 1024 * 1024 + 17;
-  const url = `${gateway.origin}/v1/blob?size=${size}&seed=7`;
+  const url = `${api.origin}/v1/blob?size=${size}&seed=7`;
   const expected = sha256(blobBytes(size, 7));
 
   await openApp();
@@ -80,7 +80,7 @@ test('the body a page receives is byte-identical with and without the worker', a
 
   const bare = await browser.newContext({ serviceWorkers: 'block' });
   const barePage = await bare.newPage();
-  await barePage.goto(`${servers.site.origin}/?api=${encodeURIComponent(gateway.origin)}&nomonitor=1`);
+  await barePage.goto(`${servers.site.origin}/?api=${encodeURIComponent(api.origin)}&nomonitor=1`);
   await barePage.waitForFunction(() => typeof window.harness === 'object');
   const withoutWorker = await barePage.evaluate((u) => window.harness.hash(u), url);
   await bare.close();
@@ -89,30 +89,30 @@ test('the body a page receives is byte-identical with and without the worker', a
   expect(withoutWorker).toEqual(withWorker);
 });
 
-test('an invalid option is a clear console error, and the site keeps working unobserved', async ({ page, gateway, sentry, openApp }) => {
+test('an invalid option is a clear console error, and the site keeps working unobserved', async ({ page, api, sentry, openApp }) => {
   const errors: string[] = [];
   page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
   await openApp({ monitor: { timeoutMs: -5 }, withoutMonitor: false }).catch(() => {});
   expect(errors.some((e) => e.includes('option "timeoutMs" is "-5"') && e.includes('whole number from 1 to 600000'))).toBe(true);
-  gateway.fault({ path: '/v1/models', status: 500, body: 'x' });
+  api.fault({ path: '/v1/models', status: 500, body: 'x' });
   expect(await page.evaluate(() => window.harness.call('/v1/models'))).toEqual({ status: 500, body: 'x' });
   expect(await page.evaluate(() => navigator.serviceWorker.controller)).toBeNull();
   await page.waitForTimeout(1500);
   expect(backendEvents(sentry)).toHaveLength(0);
 });
 
-test('a worker served with an invalid URL option logs which and passes every request through', async ({ page, context, gateway, site, sentry }) => {
+test('a worker served with an invalid URL option logs which and passes every request through', async ({ page, context, api, site, sentry }) => {
   const swErrors: string[] = [];
   context.on('serviceworker', (w) => w.on('console', (m) => m.type() === 'error' && swErrors.push(m.text())));
-  await page.goto(`${site.origin}/?api=${encodeURIComponent(gateway.origin)}&nomonitor=1`);
+  await page.goto(`${site.origin}/?api=${encodeURIComponent(api.origin)}&nomonitor=1`);
   await page.evaluate(async () => {
     await navigator.serviceWorker.register('/gatewayz-sw.js?origins=not-a-url&colour=blue');
     await navigator.serviceWorker.ready;
   });
   await page.reload();
   await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
-  gateway.fault({ path: '/v1/models', status: 503, body: 'down' });
-  const response = page.waitForResponse((r) => r.url().startsWith(gateway.origin));
+  api.fault({ path: '/v1/models', status: 503, body: 'down' });
+  const response = page.waitForResponse((r) => r.url().startsWith(api.origin));
   expect(await page.evaluate(() => window.harness.call('/v1/models'))).toEqual({ status: 503, body: 'down' });
   // Unobserved: the browser fetched it, not the worker.
   expect((await response).fromServiceWorker()).toBe(false);

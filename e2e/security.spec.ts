@@ -49,11 +49,11 @@ const SHAPES: Shape[] = [
   },
 ];
 
-test('20 request shapes seeded with secrets: none of the secrets is anywhere in what Sentry received', async ({ page, gateway, sentry, openApp }) => {
+test('20 request shapes seeded with secrets: none of the secrets is anywhere in what Sentry received', async ({ page, api, sentry, openApp }) => {
   // The monitor's own client (no breadcrumbs of the app's): what reaches Sentry is what the monitor sent.
   await openApp({ isolated: true, monitor: { scrubParams: ['tenant_code'], maxEventsPerMinute: 100, dedupeWindowMs: 0 } });
   for (const s of SHAPES) {
-    gateway.fault({ path: new URL(s.path, 'http://x').pathname, status: 401, body: s.body ?? '{"error":"Unauthorized"}', headers: { ...s.headers, 'access-control-expose-headers': 'x-debug-token, x-request-id' } });
+    api.fault({ path: new URL(s.path, 'http://x').pathname, status: 401, body: s.body ?? '{"error":"Unauthorized"}', headers: { ...s.headers, 'access-control-expose-headers': 'x-debug-token, x-request-id' } });
   }
   for (const s of SHAPES) {
     const r = await page.evaluate(([p, init]) => window.harness.call(p, init), [s.path, s.init ?? {}] as const);
@@ -66,12 +66,12 @@ test('20 request shapes seeded with secrets: none of the secrets is anywhere in 
   expect(leaked).toEqual([]);
   // What was scrubbed says so, and the names stay.
   const q1 = events.find((e) => e.tags?.api_endpoint === '/v1/q1')!;
-  expect((q1.contexts?.backend_api as Record<string, unknown>).endpoint).toBe(`${gateway.origin}/v1/q1?api_key=[Filtered]`);
+  expect((q1.contexts?.backend_api as Record<string, unknown>).endpoint).toBe(`${api.origin}/v1/q1?api_key=[Filtered]`);
   const b16 = events.find((e) => e.tags?.api_endpoint === '/v1/b16')!;
   expect((b16.contexts?.backend_api as Record<string, unknown>).response_preview).toBe('{"error":"expired","token":"[Filtered]"}');
 });
 
-test("fault fuzz: with the worker the page receives exactly what it receives without it, and the worker throws nothing", async ({ page, browser, context, servers, gateway, openApp }) => {
+test("fault fuzz: with the worker the page receives exactly what it receives without it, and the worker throws nothing", async ({ page, browser, context, servers, api, openApp }) => {
   test.setTimeout(240_000);
   const swErrors: string[] = [];
   context.on('serviceworker', (w) => w.on('console', (m) => m.type() === 'error' && swErrors.push(m.text())));
@@ -85,8 +85,8 @@ test("fault fuzz: with the worker the page receives exactly what it receives wit
 
   // Every body kind a few times, then seeded random cases.
   const cases = [
-    ...BODY_KINDS.flatMap((kind, k) => [0, 1, 2].map((i) => `${gateway.origin}/v1/fuzz?seed=${1000 + k * 10 + i}&kind=${kind}`)),
-    ...Array.from({ length: 36 }, (_, i) => `${gateway.origin}/v1/fuzz?seed=${i + 1}`),
+    ...BODY_KINDS.flatMap((kind, k) => [0, 1, 2].map((i) => `${api.origin}/v1/fuzz?seed=${1000 + k * 10 + i}&kind=${kind}`)),
+    ...Array.from({ length: 36 }, (_, i) => `${api.origin}/v1/fuzz?seed=${i + 1}`),
   ];
   const MAX = 256 * 1024;
   let ran = 0;
@@ -105,9 +105,9 @@ test("fault fuzz: with the worker the page receives exactly what it receives wit
   test.info().annotations.push({ type: 'summary', description: `fault fuzz: ${ran} cases, page bytes identical with and without the worker, 0 worker errors` });
 });
 
-test('forged messages posted at the worker and at the page change nothing', async ({ page, gateway, sentry, openApp }) => {
+test('forged messages posted at the worker and at the page change nothing', async ({ page, api, sentry, openApp }) => {
   await openApp();
-  gateway.fault({ path: '/v1/models', status: 500, body: 'real' });
+  api.fault({ path: '/v1/models', status: 500, body: 'real' });
   await page.evaluate(() => window.harness.call('/v1/models?gateway=real'));
   await sentry.waitForEvent((e) => e.tags?.gateway === 'real');
   const before = await page.evaluate(() => window.harness.stats());

@@ -26,10 +26,10 @@ async function fire(page: Page, paths: string[], durationMs: number): Promise<nu
   );
 }
 
-test('a storm of 2,000 identical and 500 distinct failures in 30 s stays within the rate limit and accounts for all 2,500', async ({ page, gateway, sentry, openApp }) => {
+test('a storm of 2,000 identical and 500 distinct failures in 30 s stays within the rate limit and accounts for all 2,500', async ({ page, api, sentry, openApp }) => {
   test.setTimeout(180_000);
   await openApp({ monitor: { dedupeWindowMs: 10_000 } });
-  gateway.fault({ path: '/v1/', status: 503, body: '{"error":"overloaded"}' });
+  api.fault({ path: '/v1/', status: 503, body: '{"error":"overloaded"}' });
   const identical = Array.from({ length: 2000 }, () => '/v1/models?gateway=storm');
   const distinct = Array.from({ length: 500 }, (_, i) => `/v1/distinct/${letters(i)}`);
   // Interleaved, as real traffic would be.
@@ -60,10 +60,10 @@ test('a storm of 2,000 identical and 500 distinct failures in 30 s stays within 
   test.info().annotations.push({ type: 'summary', description: `storm: 2500 failures became ${backend.length} events, ${heldBack} of them counted as held back` });
 });
 
-test('accounting: a mix of stopped workers, closed tabs, offline spells and a failing ingest loses and doubles nothing', async ({ page, context, servers, gateway, sentry, openApp }) => {
+test('accounting: a mix of stopped workers, closed tabs, offline spells and a failing ingest loses and doubles nothing', async ({ page, context, servers, api, sentry, network, serviceWorker, openApp }) => {
   test.setTimeout(180_000);
   await openApp({ monitor: { batchMs: 300 } });
-  gateway.fault({ path: '/v1/', status: 500, body: 'broken' });
+  api.fault({ path: '/v1/', status: 500, body: 'broken' });
   let injected = 0;
   const call = async (p: Page, path: string) => {
     const r = await p.evaluate((x) => window.harness.call(x), path);
@@ -75,9 +75,7 @@ test('accounting: a mix of stopped workers, closed tabs, offline spells and a fa
   for (let i = 0; i < 20; i++) await call(page, '/v1/models?gateway=repeat');
   // The worker stopped before it flushes.
   await call(page, '/v1/stopped');
-  const cdp = await context.newCDPSession(page);
-  await cdp.send('ServiceWorker.enable');
-  await cdp.send('ServiceWorker.stopAllWorkers');
+  await serviceWorker.stop();
   // Sentry ingest failing for two attempts.
   sentry.plan([{ status: 500 }, { status: 503 }]);
   await call(page, '/v1/ingest-trouble');
@@ -89,10 +87,10 @@ test('accounting: a mix of stopped workers, closed tabs, offline spells and a fa
   await call(tab, '/v1/closed-tab');
   await tab.close();
   // An offline spell.
-  await context.setOffline(true);
+  await network.offline();
   for (let i = 0; i < 3; i++) await call(page, `/v1/offline/${letters(i)}`);
   await page.waitForTimeout(2000);
-  await context.setOffline(false);
+  await network.online();
   // A burst past the rate limit.
   for (let i = 0; i < 15; i++) await call(page, `/v1/burst/${letters(i)}`);
 

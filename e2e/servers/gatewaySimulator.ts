@@ -10,7 +10,7 @@
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { fuzzCase, writeFuzzResponse, BODY_KINDS, type BodyKind } from './fuzzResponse.js';
-import { listenOnLoopback } from './listen.js';
+import { listenOnLoopback } from '../../src/playwright/listen.js';
 
 export interface FaultRule {
   /** Path prefix the rule applies to, e.g. `/v1/models`. */

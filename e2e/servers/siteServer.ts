@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { extname, join, normalize } from 'node:path';
-import { listenOnLoopback } from './listen.js';
+import { listenOnLoopback } from '../../src/playwright/listen.js';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',

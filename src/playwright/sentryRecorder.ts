@@ -1,8 +1,9 @@
 /**
  * The Sentry recorder: a real HTTP server that a DSN points at. It accepts
  * envelopes the way Sentry's ingest does (`POST /api/<project>/envelope/`),
- * parses them with `@sentry/core`'s `parseEnvelope`, and keeps every event for
- * the tests. It can be told to answer with failures (500, 429 + Retry-After).
+ * parses them with `@sentry/core`'s `parseEnvelope`, and keeps every event and
+ * metric for the tests. It can be told to answer with failures (500, 429 +
+ * Retry-After). Listens on loopback only.
  */
 import { parseEnvelope, type Envelope, type Event } from '@sentry/core';
 import { createServer } from 'node:http';
@@ -29,6 +30,8 @@ export interface SentryRecorder {
   envelopes: Envelope[];
   /** Raw bodies of every envelope received, for byte searches. */
   raw: Buffer[];
+  /** Takes an envelope body directly (what the Playwright kit does with intercepted ingest requests). */
+  ingest(body: Buffer): PlannedAnswer & { body: string };
   /** Answers the next envelopes that carry an event with these, in order; then 200 again. */
   plan(answers: PlannedAnswer[]): void;
   waitForEvent(predicate: (e: Event) => boolean, timeoutMs?: number): Promise<Event>;
@@ -37,7 +40,10 @@ export interface SentryRecorder {
   close(): Promise<void>;
 }
 
-const CORS = {
+/** Sentry's envelope endpoint, as in any DSN's ingest URL. */
+export const ENVELOPE_PATH = /\/api\/\d+\/envelope\/?/;
+
+export const CORS = {
   'access-control-allow-origin': '*',
   'access-control-allow-headers': '*',
   'access-control-expose-headers': 'x-sentry-rate-limits, retry-after',
@@ -51,25 +57,14 @@ export async function startSentryRecorder(options: { port?: number } = {}): Prom
   let planned: PlannedAnswer[] = [];
   const listeners = new Set<() => void>();
 
-  const server = createServer(async (req, res) => {
-    if (req.method === 'OPTIONS') {
-      res.writeHead(204, CORS).end();
-      return;
-    }
-    if (req.method !== 'POST' || !/^\/api\/\d+\/envelope\/?/.test(req.url ?? '')) {
-      res.writeHead(404, CORS).end();
-      return;
-    }
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
-    const body = Buffer.concat(chunks);
+  /** Takes one envelope as Sentry's ingest would, and says how it answered. */
+  const ingest = (body: Buffer): PlannedAnswer & { body: string } => {
     raw.push(body);
     let envelope: Envelope;
     try {
       envelope = parseEnvelope(new Uint8Array(body));
     } catch (err) {
-      res.writeHead(400, CORS).end(`unparseable envelope: ${String(err)}`);
-      return;
+      return { status: 400, body: `unparseable envelope: ${String(err)}` };
     }
     envelopes.push(envelope);
     // Planned failures are for event envelopes; sessions and client reports always get a 200.
@@ -82,8 +77,22 @@ export async function startSentryRecorder(options: { port?: number } = {}): Prom
       }
       listeners.forEach((l) => l());
     }
-    res.writeHead(answer.status, { ...CORS, 'content-type': 'application/json', ...answer.headers });
-    res.end(answer.status < 300 ? JSON.stringify({ id: (envelope[0] as { event_id?: string }).event_id ?? null }) : '{}');
+    return { ...answer, body: answer.status < 300 ? JSON.stringify({ id: (envelope[0] as { event_id?: string }).event_id ?? null }) : '{}' };
+  };
+
+  const server = createServer(async (req, res) => {
+    if (req.method === 'OPTIONS') {
+      res.writeHead(204, CORS).end();
+      return;
+    }
+    if (req.method !== 'POST' || !ENVELOPE_PATH.test(req.url ?? '')) {
+      res.writeHead(404, CORS).end();
+      return;
+    }
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const answer = ingest(Buffer.concat(chunks));
+    res.writeHead(answer.status, { ...CORS, 'content-type': 'application/json', ...answer.headers }).end(answer.body);
   });
 
   const { port, close } = await listenOnLoopback(server, options.port ?? 0);
@@ -115,6 +124,7 @@ export async function startSentryRecorder(options: { port?: number } = {}): Prom
     metrics,
     envelopes,
     raw,
+    ingest,
     plan(answers) {
       planned = [...answers];
     },
