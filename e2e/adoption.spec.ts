@@ -142,8 +142,9 @@ test.describe('a Vite app with only the plugin line', () => {
 });
 
 test.describe('a static site with only the script tag', () => {
-  test('a 503 and an offline failure become seed-shaped events; data-enabled="false" leaves it uncontrolled and working', async ({ page, network, api, sentry }) => {
-    const site = await startSiteServer(
+  /** The static site as deployed: its HTML, and the two prebuilt files copied beside it. */
+  const startStaticSite = (api: GatewaySimulator, sentry: SentryRecorder) =>
+    startSiteServer(
       [
         ['/gatewayz-register.js', `${dist}gatewayz-register.js`],
         ['/gatewayz-sw.js', `${dist}gatewayz-sw.js`],
@@ -151,6 +152,9 @@ test.describe('a static site with only the script tag', () => {
       ],
       { vars: { API_ORIGIN: api.origin, SENTRY_DSN: sentry.dsn, ENABLED: 'true' } },
     );
+
+  test('a 503 and an offline failure become seed-shaped events; data-enabled="false" leaves it uncontrolled and working', async ({ page, network, api, sentry }) => {
+    const site = await startStaticSite(api, sentry);
     try {
       await load(page, `${site.origin}/`);
       await expectSeedEvents(page, network, api, sentry, 'static');
@@ -162,14 +166,7 @@ test.describe('a static site with only the script tag', () => {
   });
 
   test('a served worker built disabled unregisters itself, even when the page is not changed', async ({ page, api, sentry }) => {
-    const site = await startSiteServer(
-      [
-        ['/gatewayz-register.js', `${dist}gatewayz-register.js`],
-        ['/gatewayz-sw.js', `${dist}gatewayz-sw.js`],
-        ['/', here('sites/static-site/')],
-      ],
-      { vars: { API_ORIGIN: api.origin, SENTRY_DSN: sentry.dsn, ENABLED: 'true' } },
-    );
+    const site = await startStaticSite(api, sentry);
     try {
       await load(page, `${site.origin}/`);
       // Roll back by replacing the served worker file only.
@@ -189,14 +186,7 @@ test.describe('a static site with only the script tag', () => {
   });
 
   test('a site that already has a different service worker is told so, and its worker is left alone', async ({ page, api, sentry }) => {
-    const site = await startSiteServer(
-      [
-        ['/gatewayz-register.js', `${dist}gatewayz-register.js`],
-        ['/gatewayz-sw.js', `${dist}gatewayz-sw.js`],
-        ['/', here('sites/static-site/')],
-      ],
-      { vars: { API_ORIGIN: api.origin, SENTRY_DSN: sentry.dsn, ENABLED: 'true' } },
-    );
+    const site = await startStaticSite(api, sentry);
     site.override('/other-sw.js', "self.addEventListener('fetch', () => {});");
     const warnings: string[] = [];
     page.on('console', (m) => m.type() === 'warning' && warnings.push(m.text()));

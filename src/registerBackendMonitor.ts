@@ -108,13 +108,15 @@ export function registerBackendMonitor(options: BackendMonitorOptions): BackendM
     const health = msg.payload.health ?? [];
     debug(`received ${msg.payload.reports.length} report(s) and ${health.length} health window(s)`);
     // Health windows are done once every listener has had them (a listener's failure is its own).
-    const healthDone = Promise.all([...healthListeners].map((l) => Promise.resolve().then(() => l(health)).catch((err: unknown) => console.warn(`${LOG} a health listener failed`, err))));
+    const healthDone =
+      health.length > 0 &&
+      Promise.all([...healthListeners].map((l) => Promise.resolve().then(() => l(health)).catch((err: unknown) => console.warn(`${LOG} a health listener failed`, err))));
     Promise.all([
       Promise.resolve(fresh.length > 0 ? deliver(fresh) : []).catch((err: unknown) => {
         console.warn(`${LOG} delivering reports failed; the worker keeps them and offers them again`, err);
         return [] as string[];
       }),
-      health.length > 0 ? healthDone : undefined,
+      healthDone,
     ]).then(([ids]) => {
       ids.forEach((id) => done.add(id));
       port.postMessage(pageMessage('ack', { eventIds: [...already, ...ids, ...health.map((h) => h.eventId)] }));
