@@ -92,7 +92,7 @@ test('three tabs failing at once: each failure is one event, none sent twice', a
   expect(backend(sentry)).toHaveLength(3);
   expectNoDuplicates(sentry);
   // Every acknowledgement reached the worker: nothing left to send.
-  expect(await pending(page)).toBe(0);
+  await expect.poll(() => pending(page)).toBe(0);
 });
 
 test('Sentry answers 500, then 429 with Retry-After, then recovers: the event arrives once, with one event_id throughout', async ({ page, api, sentry, openApp }) => {
@@ -140,8 +140,8 @@ test("with the monitor's own client, a report Sentry's offline transport stored 
   await network.offline();
   await page.evaluate(() => window.harness.call('/v1/models?gateway=offline-store'));
   // Stored by the offline transport, so the worker's outbox lets it go while still offline.
-  await expect.poll(() => pending(page)).toBe(0);
-  expect((await page.evaluate(() => window.harness.stats()))?.delivered).toBe(1);
+  await expect.poll(async () => (await page.evaluate(() => window.harness.stats()))?.delivered).toBe(1);
+  expect(await pending(page)).toBe(0);
   expect(sentry.envelopes).toHaveLength(0);
   await network.online();
   const event = await sentry.waitForEvent((e) => e.tags?.gateway === 'offline-store');
