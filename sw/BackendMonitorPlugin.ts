@@ -78,7 +78,7 @@ export class BackendMonitorPlugin implements WorkboxPlugin {
         (async () => {
           let preview: string | undefined;
           try {
-            preview = await readPreview(response, m.config.previewChars, PREVIEW_DEADLINE_MS);
+            if (!m.wouldFold(request.method, request.url, response.status)) preview = await readPreview(response, m.config.previewChars, PREVIEW_DEADLINE_MS);
           } catch (err) {
             m.internalError(err);
           }

@@ -126,33 +126,52 @@ export class Monitor {
    * failure kind if it failed. The only work done for a success.
    */
   observe(url: string, status: number, durationMs: number, failure: FailureKind | undefined, clientId: string, countRequest = true): Promise<void> {
-    return this.#serial(async () => {
+    const health = this.#health;
+    // Once, when the worker starts: take over the window an earlier run saved.
+    if (!health) return this.#serial(() => this.#healthWindow()).then(() => this.observe(url, status, durationMs, failure, clientId, countRequest), (err: unknown) => this.internalError(err));
+    try {
+      // In memory and synchronous: a success costs a URL parse and a few map lookups.
       const u = new URL(url);
-      let endpoint = this.#templates.get(u.pathname);
-      if (endpoint === undefined) {
-        if (this.#templates.size > 500) this.#templates.clear();
-        this.#templates.set(u.pathname, (endpoint = endpointTemplate(u.pathname)));
-      }
+      const endpoint = this.#template(u.pathname);
       const gateway = gatewayOf(u);
-      const health = await this.#healthWindow();
       if (countRequest) health.record(u.origin, endpoint, gateway, durationMs, failure);
-      else if (failure) {
-        const s = health.series.get(`${u.origin} ${endpoint} ${gateway}`);
-        if (s) s.failures[failure] = (s.failures[failure] ?? 0) + 1;
-      }
+      else if (failure) health.fail(u.origin, endpoint, gateway, failure);
       const scopes: Array<[BurstAlert['scope'], string]> = [['gateway', gateway], ['endpoint', endpoint]];
       const now = Date.now();
-      if (failure) {
-        for (const alert of this.#bursts.failure(scopes, status >= 500, now)) await this.#storeBurst(alert, clientId, now);
-      } else {
-        this.#bursts.success(scopes);
-      }
+      let alerts: BurstAlert[] = [];
+      if (failure) alerts = this.#bursts.failure(scopes, status >= 500, now);
+      else this.#bursts.success(scopes);
       this.#scheduleHealth(health, now);
-      if (now - this.#healthSavedAt >= HEALTH_SAVE_MS) {
-        this.#healthSavedAt = now;
-        await this.outbox.putMeta('health', { from: health.from, series: [...health.series.values()] } satisfies SavedHealth);
-      }
-    }).catch((err: unknown) => this.internalError(err));
+      const save = now - this.#healthSavedAt >= HEALTH_SAVE_MS;
+      if (save) this.#healthSavedAt = now;
+      if (alerts.length === 0 && !save) return Promise.resolve();
+      return this.#serial(async () => {
+        for (const alert of alerts) await this.#storeBurst(alert, clientId, now);
+        if (save) await this.outbox.putMeta('health', { from: health.from, series: [...health.series.values()] } satisfies SavedHealth);
+      }).catch((err: unknown) => this.internalError(err));
+    } catch (err) {
+      this.internalError(err);
+      return Promise.resolve();
+    }
+  }
+
+  /** Path → template, cached: each endpoint is templated once. */
+  #template(pathname: string): string {
+    let endpoint = this.#templates.get(pathname);
+    if (endpoint === undefined) {
+      if (this.#templates.size > 500) this.#templates.clear();
+      this.#templates.set(pathname, (endpoint = endpointTemplate(pathname)));
+    }
+    return endpoint;
+  }
+
+  /**
+   * Whether a failure would be folded into one already counted: then its body
+   * is not worth reading (in a storm, most failures are such duplicates).
+   */
+  wouldFold(method: string, url: string, status: number): boolean {
+    const fold = this.#folds.get(foldKey({ method, endpoint: this.#template(new URL(url).pathname), kind: 'http_error', status }));
+    return !!fold && Date.now() < fold.windowEnd && this.config.dedupeWindowMs > 0;
   }
 
   #scheduleHealth(health: HealthAggregator, now: number): void {
@@ -210,13 +229,15 @@ export class Monitor {
     const fold = this.#folds.get(key);
     if (fold && now < fold.windowEnd && this.config.dedupeWindowMs > 0) {
       // A duplicate within the window: counted on the one record that stands for them all.
-      const existing = fold.recordId ? await this.outbox.get(fold.recordId) : undefined;
-      if (existing && existing.report.kind !== 'health') {
-        existing.report.occurrences += report.occurrences;
-        existing.report.lastSeen = report.lastSeen;
-        existing.report.retryCount = Math.max(existing.report.retryCount, report.retryCount);
-        await this.outbox.put(existing);
-      } else {
+      const updated =
+        fold.recordId &&
+        (await this.outbox.update(fold.recordId, (r) => {
+          if (r.report.kind === 'health') return;
+          r.report.occurrences += report.occurrences;
+          r.report.lastSeen = report.lastSeen;
+          r.report.retryCount = Math.max(r.report.retryCount, report.retryCount);
+        }));
+      if (!updated) {
         fold.recordId = report.eventId;
         await this.#put({ ...recordOf(report, clientId, now, fold.windowEnd), folding: key });
       }

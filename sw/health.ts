@@ -79,6 +79,12 @@ export class HealthAggregator {
     s.buckets[b] = (s.buckets[b] ?? 0) + 1;
   }
 
+  /** A failure found after the request was counted (a stream that broke after its headers). */
+  fail(origin: string, endpoint: string, gateway: string, failure: FailureKind): void {
+    const s = this.series.get(`${origin} ${endpoint} ${gateway}`);
+    if (s) s.failures[failure] = (s.failures[failure] ?? 0) + 1;
+  }
+
   /** The window so far, and a fresh window from `now`; undefined when nothing was recorded. */
   drain(now: number, eventId: string): HealthReport | undefined {
     if (this.series.size === 0) return undefined;

@@ -26,6 +26,8 @@ export interface OutboxRecord {
 export interface Outbox {
   put(record: OutboxRecord): Promise<void>;
   get(eventId: string): Promise<OutboxRecord | undefined>;
+  /** Changes a stored record in one transaction; false when it is gone. */
+  update(eventId: string, change: (record: OutboxRecord) => void): Promise<boolean>;
   all(): Promise<OutboxRecord[]>;
   delete(eventIds: string[]): Promise<void>;
   count(): Promise<number>;
@@ -75,6 +77,17 @@ export class IdbOutbox implements Outbox {
 
   async get(eventId: string): Promise<OutboxRecord | undefined> {
     return (await this.open()).get('outbox', eventId);
+  }
+
+  async update(eventId: string, change: (record: OutboxRecord) => void): Promise<boolean> {
+    const tx = (await this.open()).transaction('outbox', 'readwrite');
+    const record = await tx.store.get(eventId);
+    if (record) {
+      change(record);
+      await tx.store.put(record);
+    }
+    await tx.done;
+    return !!record;
   }
 
   async all(): Promise<OutboxRecord[]> {

@@ -21,6 +21,11 @@ class MemoryOutbox implements Outbox {
     const r = this.records.get(id);
     return r && structuredClone(r);
   }
+  async update(id: string, change: (r: OutboxRecord) => void) {
+    const r = this.records.get(id);
+    if (r) change(r);
+    return !!r;
+  }
   async all(): Promise<OutboxRecord[]> {
     return [...this.records.values()].sort((a, b) => a.createdAt - b.createdAt).map((r) => structuredClone(r));
   }
