@@ -237,7 +237,22 @@ ${misses.length === 0 ? 'Every target was met in this run.' : `Missed in this ru
 - On loopback a request takes well under a millisecond of network time, so
   every microsecond a worker adds shows up large in the ratios; on a real
   network the same absolute cost is a much smaller fraction. The (c)/(b) ratio
-  is the monitor's own cost over a worker that does nothing.
+  is the monitor's own cost over a worker that does nothing. On this 2-core
+  machine, with four browser contexts and the servers sharing the cores, the
+  same ratio moves by ±10% between runs; read one run's misses with that in mind.
+- Where (c)'s time over (b) goes: \`npm run bench:profile\` takes a CPU profile of
+  the worker during 1,000 sequential watched requests. The monitor's own
+  JavaScript (observing, timing, health counting, Workbox's plugin calls and
+  request clones) is about 0.15 ms of worker CPU per request; the rest of the
+  gap is latency, not CPU: Workbox's Strategy awaits each plugin callback in
+  turn, so a response crosses more promise turns than a bare
+  \`respondWith(fetch())\`. The figures are medians of \`performance.now()\`,
+  which Chromium coarsens to 0.1 ms without cross-origin isolation.
+- Requests to an unwatched origin never reach the worker (the fetch-event count
+  above is 0: a static route sends them to the network). Whatever (c)/(a) shows
+  there is the browser's own router check and the noise between runs.
+- Time to the first SSE event through (c) pays the same worker hop as (b)
+  ((b)/(a) is the floor), plus the stream watcher that counts bytes and events.
 - (c) against (d): the monitor costs the page nothing per request (it runs in
   the worker, and the page never patches \`fetch\`), while every request pays a
   worker hop that (d) does not. Under an error storm (d) sends an event per

@@ -75,7 +75,7 @@ async function expectKilled(page: Page, url: string, api: GatewaySimulator, stil
 }
 
 test('no fixture site\'s application source mentions this package', async () => {
-  for (const site of ['vite-app', 'static-site', 'workbox-site']) {
+  for (const site of ['vite-app', 'static-site', 'workbox-site', 'sentry-app']) {
     const dir = here(`sites/${site}/`);
     // The adoption point itself (the Vite config line, the site's own worker) is allowed to; the app is not.
     const appFiles = (await readdir(dir)).filter((f) => !/^vite\.config\./.test(f) && f !== 'sw.ts');
@@ -205,6 +205,32 @@ test.describe('a static site with only the script tag', () => {
       await site.close();
     }
   });
+});
+
+test('the script tag captures through the page\'s own Sentry client when it has one, even one set up after the tag', async ({ page, api, sentry }) => {
+  const appJs = (await esbuild({ entryPoints: [here('sites/sentry-app/app.ts')], bundle: true, write: false, format: 'esm', logLevel: 'warning' })).outputFiles[0]!.text;
+  const site = await startSiteServer(
+    [
+      ['/gatewayz-register.js', `${dist}gatewayz-register.js`],
+      ['/gatewayz-sw.js', `${dist}gatewayz-sw.js`],
+      ['/', here('sites/sentry-app/')],
+    ],
+    { vars: { API_ORIGIN: api.origin, SENTRY_DSN: sentry.dsn } },
+  );
+  site.override('/app.js', appJs);
+  try {
+    await load(page, `${site.origin}/`);
+    api.fault({ path: '/v1/models', status: 502, body: 'bad gateway' });
+    expect(await call(page, '/v1/models?gateway=own')).toEqual({ status: 502, body: 'bad gateway' });
+    const event = await sentry.waitForEvent((e) => e.tags?.gateway === 'own');
+    expectSeed(event, 'Backend API GET /v1/models failed: 502 Bad Gateway', 'error', '502', 'own');
+    // The app's own client and scope: its tags, user and release are on the event.
+    expect(event.tags?.app).toBe('own-client');
+    expect(event.user?.id).toBe('own-user');
+    expect(event.release).toBe('own-app@2.0.0');
+  } finally {
+    await site.close();
+  }
 });
 
 test.describe('a site with its own Workbox worker that adds the monitor', () => {

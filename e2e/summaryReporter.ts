@@ -15,7 +15,10 @@ export default class SummaryReporter implements Reporter {
   }
 
   onEnd(): void {
-    for (const line of this.lines) console.log(line);
+    // The accounting line ("injected N, accounted N, lost 0, duplicated 0") is the run's very last.
+    const lines = [...this.lines];
+    const accounting = lines.filter((l) => l.startsWith('injected '));
+    for (const line of [...lines.filter((l) => !l.startsWith('injected ')), ...accounting]) console.log(line);
   }
 
   printsToStdio(): boolean {

@@ -34,6 +34,7 @@ await Promise.all([
   // The benchmark: its page and its runner.
   build({ ...common, entryPoints: { bench: 'bench/page/main.ts' }, outdir: 'bench/.build', format: 'esm', target: 'es2022', define: production }),
   build({ ...common, entryPoints: ['bench/run.ts'], outfile: 'dist/bench.mjs', platform: 'node', format: 'esm', target: 'node20', packages: 'external' }),
+  build({ ...common, entryPoints: ['bench/profile.ts'], outfile: 'dist/profile.mjs', platform: 'node', format: 'esm', target: 'node20', packages: 'external' }),
 ]);
 await copyFile('dist/gatewayz-sw.js', 'public/gatewayz-sw.js');
 
