@@ -228,6 +228,10 @@ test('the script tag captures through the page\'s own Sentry client when it has 
     expect(event.tags?.app).toBe('own-client');
     expect(event.user?.id).toBe('own-user');
     expect(event.release).toBe('own-app@2.0.0');
+    // Health windows become metrics on that client too.
+    await expect
+      .poll(() => sentry.metrics.filter((m) => m.name === 'backend_api.requests' && m.attributes?.gateway?.value === 'own').reduce((n, m) => n + m.value, 0), { timeout: 20_000 })
+      .toBe(1);
   } finally {
     await site.close();
   }

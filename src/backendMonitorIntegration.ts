@@ -1,5 +1,5 @@
-import { metrics, type Client, type Integration } from '@sentry/core';
-import { healthToMetrics } from './healthToMetrics.js';
+import type { Client, Integration } from '@sentry/core';
+import { captureHealthMetrics } from './healthToMetrics.js';
 import { deliverToSentry } from './deliverToSentry.js';
 import { registerBackendMonitor, type BackendMonitor, type BackendMonitorOptions } from './registerBackendMonitor.js';
 
@@ -27,9 +27,7 @@ export function backendMonitorIntegration(options: BackendMonitorIntegrationOpti
         ...options,
         deliver: deliverToSentry(client),
         // Health windows become Sentry metrics, through the current scope (whose client this is).
-        onHealth: (windows) => {
-          for (const m of healthToMetrics(windows)) metrics[m.type](m.name, m.value, { unit: m.unit, attributes: m.attributes });
-        },
+        onHealth: (windows) => captureHealthMetrics(windows),
       });
     },
   };

@@ -19,6 +19,7 @@ export interface IsolatedClientOptions {
 
 export interface IsolatedClient {
   client: BrowserClient;
+  /** The client's own scope: capture through it (never the global one). */
   scope: Scope;
   deliver: Deliver;
 }

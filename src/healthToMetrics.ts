@@ -1,3 +1,4 @@
+import { metrics, type Scope } from '@sentry/core';
 import { bucketUpper, percentile, type HealthReport } from '../sw/health.js';
 
 export interface MetricPoint {
@@ -40,4 +41,12 @@ export function healthToMetrics(windows: HealthReport[]): MetricPoint[] {
     }
   }
   return out;
+}
+
+/**
+ * Sends health windows as Sentry metrics through a scope's client (the current
+ * scope's when none is given: the app's own).
+ */
+export function captureHealthMetrics(windows: HealthReport[], scope?: Scope): void {
+  for (const m of healthToMetrics(windows)) metrics[m.type](m.name, m.value, { unit: m.unit, attributes: m.attributes, scope });
 }

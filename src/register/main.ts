@@ -8,7 +8,8 @@
  * data-script-url, data-scope and data-register ("false" when the site's own
  * Workbox worker carries the monitor). See the README for each.
  */
-import type { Client } from '@sentry/core';
+import { Scope, type Client } from '@sentry/core';
+import { captureHealthMetrics } from '../healthToMetrics.js';
 import { createIsolatedClient } from '../createIsolatedClient.js';
 import { deliverToSentry, type Deliver } from '../deliverToSentry.js';
 import { findPageSentryClient } from '../findPageSentryClient.js';
@@ -63,23 +64,33 @@ const options: WorkerOptions & { scriptUrl?: string; scope?: string } = {
 };
 
 const isDevHost = ['localhost', '127.0.0.1', '[::1]'].includes(location.hostname);
-let deliver: Deliver | undefined;
+interface Sink {
+  deliver: Deliver;
+  /** The scope health metrics are captured with: bound to the chosen client. */
+  scope: Scope;
+}
+let sink: Sink | undefined;
 let warned = false;
 
 /**
  * Chosen when the first reports arrive, not at load: an app that calls
  * Sentry.init after this script still gets the events on its own client.
  */
-function chooseDelivery(): Deliver | undefined {
+function chooseSink(): Sink | undefined {
   const pageClient: Client | undefined = findPageSentryClient();
-  if (pageClient) return deliverToSentry(pageClient);
+  if (pageClient) {
+    const scope = new Scope();
+    scope.setClient(pageClient);
+    return { deliver: deliverToSentry(pageClient), scope };
+  }
   const dsn = data.dsn || (isDevHost ? SPOTLIGHT_DSN : undefined);
-  if (dsn) return createIsolatedClient({ dsn, release: data.release, environment: data.environment ?? (isDevHost ? 'development' : undefined) }).deliver;
+  if (dsn) return createIsolatedClient({ dsn, release: data.release, environment: data.environment ?? (isDevHost ? 'development' : undefined) });
   return undefined;
 }
 
 async function deliverReports(reports: BackendReport[]): Promise<string[]> {
-  deliver ??= chooseDelivery();
+  sink ??= chooseSink();
+  const deliver = sink?.deliver;
   if (!deliver) {
     if (!warned) {
       warned = true;
@@ -94,5 +105,13 @@ if (bool(data.enabled) === false) {
   // The kill switch: take the worker away; the next load is uncontrolled.
   void unregisterBackendMonitor({ scriptUrl: options.scriptUrl, scope: options.scope });
 } else {
-  (window as { gatewayzMonitor?: unknown }).gatewayzMonitor = registerBackendMonitor({ ...options, register: bool(data.register), deliver: deliverReports });
+  (window as { gatewayzMonitor?: unknown }).gatewayzMonitor = registerBackendMonitor({
+    ...options,
+    register: bool(data.register),
+    deliver: deliverReports,
+    onHealth: (windows) => {
+      sink ??= chooseSink();
+      if (sink) captureHealthMetrics(windows, sink.scope);
+    },
+  });
 }
