@@ -8,25 +8,15 @@ import type { Page } from '@playwright/test';
 import type { NetworkFixture } from '../src/playwright/index.js';
 import { build as esbuild } from 'esbuild';
 import { readdir, readFile } from 'node:fs/promises';
-import { createServer as createNetServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { build as viteBuild, createServer as viteDev, preview as vitePreview } from 'vite';
-import { expect, test } from './fixtures.js';
+import { expect, freePort, test } from './fixtures.js';
 import type { GatewaySimulator } from './servers/gatewaySimulator.js';
 import type { SentryRecorder } from '../src/playwright/sentryRecorder.js';
 import { startSiteServer } from './servers/siteServer.js';
 
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 const dist = here('../dist/');
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createNetServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /** Loads the site, waits until its worker controls the page and the app is up. */
 async function load(page: Page, url: string): Promise<void> {

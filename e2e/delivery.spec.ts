@@ -5,14 +5,13 @@
  */
 import type { Event } from '@sentry/core';
 import type { Page } from '@playwright/test';
-import { appUrl, expect, test } from './fixtures.js';
+import { appUrl, backendEvents, expect, test } from './fixtures.js';
 import type { SentryRecorder } from '../src/playwright/sentryRecorder.js';
 
-const backend = (sentry: SentryRecorder) => sentry.events.map((r) => r.event).filter((e) => e.tags?.error_category === 'backend_api');
 
 /** Every accepted backend event, by event_id: each must appear exactly once. */
 function expectNoDuplicates(sentry: SentryRecorder): void {
-  const ids = backend(sentry).map((e) => e.event_id);
+  const ids = backendEvents(sentry).map((e) => e.event_id);
   expect(new Set(ids).size).toBe(ids.length);
 }
 
@@ -29,7 +28,7 @@ test('a worker stopped between the failure and the flush still delivers the even
   // Chromium never stops a worker on its own while DevTools is attached: the kit stops it through CDP.
   await serviceWorker.stop();
   await page.waitForTimeout(500);
-  expect(backend(sentry)).toHaveLength(0);
+  expect(backendEvents(sentry)).toHaveLength(0);
 
   // The app's next API call starts the worker again; on start-up it sends what its outbox holds.
   await page.evaluate(() => window.harness.call('/v1/health'));
@@ -39,7 +38,7 @@ test('a worker stopped between the failure and the flush still delivers the even
   expect((await page.evaluate(() => window.harness.stats()))?.observed).toBe(1);
   await expect.poll(() => pending(page)).toBe(0);
   await page.waitForTimeout(1000);
-  expect(backend(sentry)).toHaveLength(1);
+  expect(backendEvents(sentry)).toHaveLength(1);
 });
 
 test('a tab closed before the flush: the event arrives when a new tab of the site opens, once', async ({ context, servers, api, sentry, openApp, page }) => {
@@ -49,14 +48,14 @@ test('a tab closed before the flush: the event arrives when a new tab of the sit
   await expect.poll(() => pending(page)).toBe(1);
   await page.close();
   await new Promise((r) => setTimeout(r, 1000));
-  expect(backend(sentry)).toHaveLength(0);
+  expect(backendEvents(sentry)).toHaveLength(0);
 
   const later = await context.newPage();
   await later.goto(appUrl(servers, { monitor: { batchMs: 600_000 } }));
   const event = await sentry.waitForEvent((e) => e.tags?.gateway === 'closed-tab');
   expect(event.tags).toMatchObject({ http_status: '500', api_endpoint: '/v1/models' });
   await later.waitForTimeout(1000);
-  expect(backend(sentry)).toHaveLength(1);
+  expect(backendEvents(sentry)).toHaveLength(1);
 });
 
 test('offline when the failure happens and for a while after: the event arrives once, when back online', async ({ page, network, api, sentry, openApp }) => {
@@ -72,7 +71,7 @@ test('offline when the failure happens and for a while after: the event arrives 
   expect(event.tags).toMatchObject({ failure_kind: 'offline', http_status: '0' });
   await expect.poll(() => pending(page)).toBe(0);
   await page.waitForTimeout(1000);
-  expect(backend(sentry)).toHaveLength(1);
+  expect(backendEvents(sentry)).toHaveLength(1);
   void api;
 });
 
@@ -89,7 +88,7 @@ test('three tabs failing at once: each failure is one event, none sent twice', a
   const events = await sentry.waitForEvents(3, (e) => e.tags?.error_category === 'backend_api');
   expect(events.map((e) => e.tags?.api_endpoint).sort()).toEqual(['/v1/tab-a', '/v1/tab-b', '/v1/tab-c']);
   await page.waitForTimeout(1500);
-  expect(backend(sentry)).toHaveLength(3);
+  expect(backendEvents(sentry)).toHaveLength(3);
   expectNoDuplicates(sentry);
   // Every acknowledgement reached the worker: nothing left to send.
   await expect.poll(() => pending(page)).toBe(0);
@@ -105,7 +104,7 @@ test('Sentry answers 500, then 429 with Retry-After, then recovers: the event ar
   const attempts = sentry.envelopes.filter((env) => env[1].some(([h, p]) => h.type === 'event' && (p as Event).event_id === event.event_id));
   expect(attempts.length).toBe(3);
   await expect.poll(() => pending(page)).toBe(0);
-  expect(backend(sentry)).toHaveLength(1);
+  expect(backendEvents(sentry)).toHaveLength(1);
 });
 
 test('a new worker version deployed while the outbox holds reports delivers them', async ({ page, site, api, sentry, openApp }) => {
@@ -132,7 +131,7 @@ test('a new worker version deployed while the outbox holds reports delivers them
   // The new worker is a new instance that took the old outbox over.
   await expect.poll(async () => (await page.evaluate(() => window.harness.stats()))?.observed).toBe(0);
   await expect.poll(() => pending(page)).toBe(0);
-  expect(backend(sentry)).toHaveLength(1);
+  expect(backendEvents(sentry)).toHaveLength(1);
 });
 
 test("with the monitor's own client, a report Sentry's offline transport stored is acknowledged at once and arrives once back online", async ({ page, network, api, sentry, openApp }) => {
@@ -148,6 +147,6 @@ test("with the monitor's own client, a report Sentry's offline transport stored 
   expect(event.message).toBe('Backend API GET /v1/models failed: offline');
   expect(event.release).toBe('harness@1.0.0');
   await page.waitForTimeout(1500);
-  expect(backend(sentry)).toHaveLength(1);
+  expect(backendEvents(sentry)).toHaveLength(1);
   void api;
 });

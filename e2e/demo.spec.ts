@@ -3,18 +3,9 @@
  * arriving in the Spotlight sidecar (read from its own /stream, as its UI does).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import type { Event } from '@sentry/core';
 import { expect, test } from '@playwright/test';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
+import { freePort } from './fixtures.js';
 
 /** Reads Spotlight's envelope stream until an event matches. */
 async function spotlightEvent(port: number, match: (e: Event) => boolean, timeoutMs = 15_000): Promise<Event> {

@@ -4,7 +4,9 @@
  * them cleared, and `openApp` to load the harness with the monitor registered
  * and in control.
  */
-import type { Page } from '@playwright/test';
+import type { Browser, Page } from '@playwright/test';
+import type { Event } from '@sentry/core';
+import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { expect, test as kit, type SentryRecorder } from '../src/playwright/index.js';
 import { startGatewaySimulator, type GatewaySimulator } from './servers/gatewaySimulator.js';
@@ -35,6 +37,33 @@ export function appUrl(servers: Servers, options: AppOptions = {}): string {
   if (options.withoutMonitor) q.set('nomonitor', '1');
   if (options.isolated) q.set('isolated', '1');
   return `${servers.site.origin}/?${q}`;
+}
+
+/**
+ * The same harness in a context where service workers are blocked: what the
+ * page gets without the monitor, to compare with. Close its context when done.
+ */
+export async function openWithoutWorker(browser: Browser, servers: Servers): Promise<Page> {
+  const context = await browser.newContext({ serviceWorkers: 'block' });
+  const page = await context.newPage();
+  await page.goto(appUrl(servers, { withoutMonitor: true }));
+  await page.waitForFunction(() => typeof window.harness === 'object');
+  return page;
+}
+
+/** The backend failure events the recorder accepted, in arrival order. */
+export function backendEvents(sentry: SentryRecorder): Event[] {
+  return sentry.events.map((r) => r.event).filter((e) => e.tags?.error_category === 'backend_api');
+}
+
+/** A free loopback port, for servers that must be started on a known one. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
 }
 
 /** Loads the harness and waits until the monitoring worker controls it. */

@@ -3,7 +3,7 @@
  * traffic, burst alerts once per episode, and a cut stream as one stream_error.
  */
 import type { Event } from '@sentry/core';
-import { appUrl, expect, test } from './fixtures.js';
+import { expect, openWithoutWorker, test } from './fixtures.js';
 import { bucketOf, bucketUpper, mergeBuckets, percentile, type HealthReport, type HealthSeries } from '../sw/health.js';
 
 /** Every window the page received so far, merged per series. */
@@ -107,12 +107,9 @@ test('an SSE stream cut mid-way is one stream_error; the page sees the same stre
   expect(ctx.duration_ms as number).toBeGreaterThanOrEqual(60);
   expect(event.fingerprint).toEqual(['backend_api', 'GET', '/v1/stream', '200']);
 
-  const bare = await browser.newContext({ serviceWorkers: 'block' });
-  const barePage = await bare.newPage();
-  await barePage.goto(appUrl(servers, { withoutMonitor: true }));
-  await barePage.waitForFunction(() => typeof window.harness === 'object');
+  const barePage = await openWithoutWorker(browser, servers);
   const without = await barePage.evaluate(() => window.harness.readStream('/v1/stream?events=10&gapMs=30&cut=3&gateway=chat'));
-  await bare.close();
+  await barePage.context().close();
   expect(withWorker).toEqual(without);
   expect(withWorker).toMatchObject({ status: 200, type: 'text/event-stream', events: 3, error: 'TypeError' });
 

@@ -1,8 +1,6 @@
 import { blobBytes, sha256 } from './servers/gatewaySimulator.js';
-import { expect, test } from './fixtures.js';
+import { backendEvents, expect, openWithoutWorker, test } from './fixtures.js';
 
-const backendEvents = (sentry: { events: Array<{ event: { tags?: Record<string, unknown> } }> }) =>
-  sentry.events.filter((e) => e.event.tags?.error_category === 'backend_api');
 
 test('2xx responses produce no event', async ({ page, sentry, openApp }) => {
   await openApp();
@@ -78,12 +76,9 @@ test('the body a page receives is byte-identical with and without the worker', a
   const withWorker = await page.evaluate((u) => window.harness.hash(u), url);
   expect((await through).fromServiceWorker()).toBe(true);
 
-  const bare = await browser.newContext({ serviceWorkers: 'block' });
-  const barePage = await bare.newPage();
-  await barePage.goto(`${servers.site.origin}/?api=${encodeURIComponent(api.origin)}&nomonitor=1`);
-  await barePage.waitForFunction(() => typeof window.harness === 'object');
+  const barePage = await openWithoutWorker(browser, servers);
   const withoutWorker = await barePage.evaluate((u) => window.harness.hash(u), url);
-  await bare.close();
+  await barePage.context().close();
 
   expect(withWorker).toEqual({ status: 200, sha256: expected, bytes: size, type: 'application/octet-stream' });
   expect(withoutWorker).toEqual(withWorker);

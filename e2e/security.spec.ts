@@ -1,11 +1,9 @@
 /**
  * Secrets never leave, bad input never breaks the app.
  */
-import { expect, test, appUrl } from './fixtures.js';
+import { backendEvents, expect, openWithoutWorker, test } from './fixtures.js';
 import { BODY_KINDS } from './servers/fuzzResponse.js';
 
-const backendEvents = (sentry: { events: Array<{ event: { tags?: Record<string, unknown> } }> }) =>
-  sentry.events.filter((e) => e.event.tags?.error_category === 'backend_api');
 
 /** A distinct fake secret per shape. */
 const S = (n: number) => `S3cr3t${String(n).padStart(2, '0')}Zq9Xw7Vb`;
@@ -78,10 +76,7 @@ test("fault fuzz: with the worker the page receives exactly what it receives wit
   await openApp({ monitor: { maxEventsPerMinute: 10 } });
   for (const w of context.serviceWorkers()) w.on('console', (m) => m.type() === 'error' && swErrors.push(m.text()));
 
-  const bare = await browser.newContext({ serviceWorkers: 'block' });
-  const barePage = await bare.newPage();
-  await barePage.goto(appUrl(servers, { withoutMonitor: true }));
-  await barePage.waitForFunction(() => typeof window.harness === 'object');
+  const barePage = await openWithoutWorker(browser, servers);
 
   // Every body kind a few times, then seeded random cases.
   const cases = [
@@ -98,7 +93,7 @@ test("fault fuzz: with the worker the page receives exactly what it receives wit
     expect(withWorker, url).toEqual(withoutWorker);
     ran++;
   }
-  await bare.close();
+  await barePage.context().close();
   const stats = await page.evaluate(() => window.harness.stats());
   expect(stats?.internalErrors).toBe(0);
   expect(swErrors).toEqual([]);
@@ -138,7 +133,7 @@ test('forged messages posted at the worker and at the page change nothing', asyn
     window.postMessage({ source: 'gatewayz-sw-monitor', v: 1, type: 'reports', payload: { reports: [report] } }, '*');
     await new Promise((r) => setTimeout(r, 1500));
   }, fake);
-  expect(backendEvents(sentry).map((e) => e.event.tags?.gateway)).toEqual(['real']);
+  expect(backendEvents(sentry).map((e) => e.tags?.gateway)).toEqual(['real']);
   const after = await page.evaluate(() => window.harness.stats());
   expect(after).toEqual(before);
   expect(after?.pending).toBe(0);

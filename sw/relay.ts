@@ -142,7 +142,10 @@ export class Relay {
           r.attempts++;
           r.notBefore = now + Math.min(MAX_BACKOFF_MS, 1000 * 2 ** Math.min(r.attempts, 6));
           // Only if it is still there: a cap overflow may have folded it into the held-back count meanwhile.
-          if (await this.#outbox.get(r.eventId)) await this.#outbox.put(r);
+          await this.#outbox.update(r.eventId, (stored) => {
+            stored.attempts = r.attempts;
+            stored.notBefore = r.notBefore;
+          });
         }
         this.wakeAt(Math.min(...unacked.map((r) => r.notBefore)));
       }
