@@ -41,8 +41,12 @@ test('serviceWorker.stop stops the worker; network.offline reaches it; the next 
   await openApp({ monitor: { batchMs: 600_000 } });
   await network.offline();
   await page.evaluate(() => window.harness.call('/v1/models?gateway=kit-offline'));
-  await network.online();
+  // Stored first: until then the failure's fetch event keeps a real browser from
+  // stopping the worker, but a forced stop through CDP does not wait for it.
+  await expect.poll(async () => (await page.evaluate(() => window.harness.stats()))?.storing).toBe(0);
+  expect((await page.evaluate(() => window.harness.stats()))?.pending).toBe(1);
   await serviceWorker.stop();
+  await network.online();
   // The stopped worker's counters are gone; its outbox is not.
   await page.evaluate(() => window.harness.call('/v1/ping'));
   await sentry.waitForEvent((e) => e.tags?.gateway === 'kit-offline');

@@ -73,21 +73,16 @@ export class BackendMonitorPlugin implements WorkboxPlugin {
         return isStreamed(response) ? this.#watch(request, response, s, clientId) : response;
       }
       m.retries.failed(s.key, s.retries, endedAt);
-      waitUntil(
-        event,
-        (async () => {
-          let preview: string | undefined;
-          try {
-            if (!m.wouldFold(request.method, request.url, response.status)) preview = await readPreview(response, m.config.previewChars, PREVIEW_DEADLINE_MS);
-          } catch (err) {
-            m.internalError(err);
-          }
-          await m.record(
-            { ...this.#observation(request, s, outcome), classification, status: response.status, statusText: response.statusText, endedAt, headers: response.headers, preview },
-            clientId,
-          );
-        })(),
-      );
+      const observed = (async (): Promise<Observation> => {
+        let preview: string | undefined;
+        try {
+          if (!m.wouldFold(request.method, request.url, response.status)) preview = await readPreview(response, m.config.previewChars, PREVIEW_DEADLINE_MS);
+        } catch (err) {
+          m.internalError(err);
+        }
+        return { ...this.#observation(request, s, outcome), classification, status: response.status, statusText: response.statusText, endedAt, headers: response.headers, preview };
+      })();
+      waitUntil(event, m.record(observed, clientId));
     } catch (err) {
       this.#monitor.internalError(err);
     }

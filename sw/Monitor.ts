@@ -206,20 +206,30 @@ export class Monitor {
     this.relay.added();
   }
 
-  /** Builds, scrubs, folds, stores and schedules a failure report. Never throws. */
-  record(observation: Observation, clientId: string, extra?: Partial<BackendReport>): Promise<void> {
+  /**
+   * Builds, scrubs, folds, stores and schedules a failure report. Never throws.
+   * The observation may still be in the making (an error body being read): the
+   * failure counts as `storing` from the moment it is seen.
+   */
+  record(observation: Observation | Promise<Observation>, clientId: string, extra?: Partial<BackendReport>): Promise<void> {
     this.stats.failures++;
-    return this.#serial(async () => {
-      let report: BackendReport | null = { ...buildReport(observation, this.config), ...extra };
-      if (this.#beforeReport) {
-        try {
-          report = this.#beforeReport(report);
-        } catch (err) {
-          this.internalError(err);
-        }
-      }
-      if (report) await this.#store(report, clientId);
-    }).catch((err: unknown) => this.internalError(err));
+    this.stats.storing++;
+    return Promise.resolve(observation)
+      .then((o) =>
+        this.#serial(async () => {
+          let report: BackendReport | null = { ...buildReport(o, this.config), ...extra };
+          if (this.#beforeReport) {
+            try {
+              report = this.#beforeReport(report);
+            } catch (err) {
+              this.internalError(err);
+            }
+          }
+          if (report) await this.#store(report, clientId);
+        }),
+      )
+      .catch((err: unknown) => this.internalError(err))
+      .finally(() => this.stats.storing--);
   }
 
   async #store(report: BackendReport, clientId: string): Promise<void> {

@@ -79,10 +79,12 @@ export interface WorkerStats {
   delivered: number;
   /** Exceptions inside the monitor, caught so they never touched a request. */
   internalErrors: number;
+  /** Failures seen but not yet written to the outbox (a few milliseconds' worth, normally). */
+  storing: number;
   pending: number;
 }
 
-export const zeroStats = (): WorkerStats => ({ fetchEvents: 0, observed: 0, failures: 0, reported: 0, delivered: 0, internalErrors: 0, pending: 0 });
+export const zeroStats = (): WorkerStats => ({ fetchEvents: 0, observed: 0, failures: 0, reported: 0, delivered: 0, internalErrors: 0, storing: 0, pending: 0 });
 
 export type WorkerMessage =
   | { source: typeof PROTOCOL_SOURCE; v: number; type: 'reports'; payload: { reports: BackendReport[]; health?: HealthReport[] } }
