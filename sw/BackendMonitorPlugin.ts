@@ -80,7 +80,8 @@ export class BackendMonitorPlugin implements WorkboxPlugin {
         } catch (err) {
           m.internalError(err);
         }
-        return { ...this.#observation(request, s, outcome), classification, status: response.status, statusText: response.statusText, endedAt, headers: response.headers, preview };
+        // Ended when the headers came, not when the preview was read.
+        return { ...this.#observation(request, s, outcome, response), endedAt, preview };
       })();
       waitUntil(event, m.record(observed, clientId));
     } catch (err) {
@@ -116,10 +117,7 @@ export class BackendMonitorPlugin implements WorkboxPlugin {
   #watch(request: Request, response: Response, s: RequestState, clientId: string): Response {
     const m = this.#monitor;
     return watchStream(response, ({ bytes, events, ms, error }) => {
-      const obs = this.#observation(request, s, { type: 'stream_error', status: response.status });
-      obs.status = response.status;
-      obs.statusText = response.statusText;
-      obs.headers = response.headers;
+      const obs = this.#observation(request, s, { type: 'stream_error', status: response.status }, response);
       obs.errorMessage = describe(error);
       // The page's fetch event may be long over; the stream's own reads keep the worker alive until here.
       void m.observe(request.url, response.status, ms, 'stream_error', clientId, false);
@@ -127,13 +125,15 @@ export class BackendMonitorPlugin implements WorkboxPlugin {
     });
   }
 
-  #observation(request: Request, s: RequestState, outcome: Outcome): Observation {
+  /** What was seen of a failed request; with the response's status and headers when there was one. */
+  #observation(request: Request, s: RequestState, outcome: Outcome, response?: Response): Observation {
     return {
       classification: classify(outcome, this.#monitor.config.failedStatus)!,
       method: request.method,
       url: request.url,
-      status: 0,
-      statusText: '',
+      status: response?.status ?? 0,
+      statusText: response?.statusText ?? '',
+      headers: response?.headers,
       startedAt: s.startedAt,
       endedAt: Date.now(),
       retryCount: s.retries,
