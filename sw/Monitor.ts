@@ -393,6 +393,7 @@ export function handlePageMessage(
         await monitor?.relay.flush(source.id);
         port?.postMessage(workerMessage('stats', await stats()));
         break;
+      case 'scope': // stored with reports: see the delivery core
       case 'ack':
         break; // acks arrive on a batch's own port, never here
     }

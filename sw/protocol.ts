@@ -15,6 +15,18 @@ export const PROTOCOL_SOURCE = 'gatewayz-sw-monitor';
 /** Bumped whenever a message or report changes shape incompatibly. */
 export const PROTOCOL_VERSION = 1;
 
+/**
+ * Who saw a failure: the Sentry scope of the page that made the request, as its
+ * bridge told the worker (in its hello, and again when it changes). Stored with
+ * the report, so a report delivered later by another tab still carries the
+ * user, release and environment of the page that saw it.
+ */
+export interface PageScope {
+  user?: Record<string, string | number>;
+  release?: string;
+  environment?: string;
+}
+
 export type FailureKind = 'http_error' | 'timeout' | 'offline' | 'network_error' | 'stream_error' | 'rate_limited' | 'burst';
 export type ReportLevel = 'error' | 'warning';
 
@@ -59,6 +71,8 @@ export interface BackendReport {
   burst?: { scope: 'gateway' | 'endpoint'; key: string; reason: 'rate' | 'sustained_5xx'; count: number };
   firstSeen: number;
   lastSeen: number;
+  /** The scope of the page that made the request, when its bridge said what it was. */
+  page?: PageScope;
 }
 
 export interface WorkerInfo {
@@ -92,7 +106,8 @@ export type WorkerMessage =
   | { source: typeof PROTOCOL_SOURCE; v: number; type: 'stats'; payload: WorkerStats };
 
 export type PageMessage =
-  | { source: typeof PROTOCOL_SOURCE; v: number; type: 'hello'; payload: { version: string } }
+  | { source: typeof PROTOCOL_SOURCE; v: number; type: 'hello'; payload: { version: string; page?: PageScope } }
+  | { source: typeof PROTOCOL_SOURCE; v: number; type: 'scope'; payload: PageScope }
   | { source: typeof PROTOCOL_SOURCE; v: number; type: 'ack'; payload: { eventIds: string[] } }
   | { source: typeof PROTOCOL_SOURCE; v: number; type: 'stats'; payload: Record<string, never> }
   | { source: typeof PROTOCOL_SOURCE; v: number; type: 'flush'; payload: Record<string, never> };
@@ -133,7 +148,18 @@ export function isBackendReport(x: unknown): x is BackendReport {
     optNum(x.timeoutMs) && optStr(x.retryAfter) && optStr(x.requestId) && optStr(x.contentType) &&
     optStr(x.responsePreview) && optStr(x.errorMessage) && optNum(x.streamBytes) && optNum(x.streamEvents) &&
     (x.burst === undefined || (isRecord(x.burst) && str(x.burst.key) && num(x.burst.count))) &&
-    num(x.occurrences) && optNum(x.heldBack) && num(x.firstSeen) && num(x.lastSeen)
+    num(x.occurrences) && optNum(x.heldBack) && num(x.firstSeen) && num(x.lastSeen) &&
+    (x.page === undefined || isPageScope(x.page))
+  );
+}
+
+/** Bounded: a user object of at most 20 short string or number fields, release and environment at most 200 characters. */
+export function isPageScope(x: unknown): x is PageScope {
+  const short = (v: unknown) => v === undefined || (str(v) && v.length <= 200);
+  return (
+    isRecord(x) && short(x.release) && short(x.environment) &&
+    (x.user === undefined ||
+      (isRecord(x.user) && Object.keys(x.user).length <= 20 && Object.values(x.user).every((v) => (str(v) && v.length <= 200) || num(v))))
   );
 }
 
@@ -174,7 +200,9 @@ export function parsePageMessage(data: unknown): PageMessage | null {
   const p = data.payload;
   switch (data.type) {
     case 'hello':
-      return str(p.version) ? (data as PageMessage) : null;
+      return str(p.version) && (p.page === undefined || isPageScope(p.page)) ? (data as PageMessage) : null;
+    case 'scope':
+      return isPageScope(p) ? (data as PageMessage) : null;
     case 'ack':
       return Array.isArray(p.eventIds) && p.eventIds.length <= 10_000 && p.eventIds.every(str) ? (data as PageMessage) : null;
     case 'stats':
