@@ -103,6 +103,10 @@ export function registerBackendMonitor(options: BackendMonitorOptions): BackendM
     const msg = parsed.message;
     const port = event.ports[0];
     if (msg.type !== 'reports' || !port) return;
+    // A batch that comes after its deadline (this tab was frozen) has been offered elsewhere: leave it.
+    if (msg.payload.respondBy !== undefined && Date.now() > msg.payload.respondBy) return;
+    // Said at once, before Sentry is asked: a tab that stays silent is passed over.
+    port.postMessage(pageMessage('received', {}));
     const fresh = msg.payload.reports.filter((r) => !done.has(r.eventId));
     const already = msg.payload.reports.filter((r) => done.has(r.eventId)).map((r) => r.eventId);
     const health = msg.payload.health ?? [];

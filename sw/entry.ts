@@ -5,7 +5,7 @@
 import type { Route } from 'workbox-routing';
 import { parseConfig } from './config.js';
 import { handlePageMessage, type Monitor } from './Monitor.js';
-import { addMonitorRoute } from './addMonitorRoute.js';
+import { addMonitorRoute } from './observe/addMonitorRoute.js';
 import { VERSION } from './version.js';
 
 declare const self: ServiceWorkerGlobalScope;

@@ -7,7 +7,7 @@
  * carries a MessageChannel port (transferred); replies go back on that port.
  */
 
-import type { HealthReport } from './health.js';
+import type { HealthReport } from './health/aggregate.js';
 
 export type { HealthReport };
 
@@ -62,13 +62,22 @@ export interface BackendReport {
   errorMessage?: string;
   /** How many failures this report stands for (duplicates folded in); 1 when alone, 0 for a held-back summary. */
   occurrences: number;
+  /** When the folded occurrences came through more than one gateway: how many through each. */
+  occurrencesByGateway?: Record<string, number>;
   /** Failures the rate limit (or the outbox cap) held back before this report went out. */
   heldBack?: number;
   /** For stream_error: what arrived before the stream broke. */
   streamBytes?: number;
   streamEvents?: number;
   /** For burst: what passed which threshold. */
-  burst?: { scope: 'gateway' | 'endpoint'; key: string; reason: 'rate' | 'sustained_5xx'; count: number };
+  burst?: {
+    scope: 'gateway' | 'endpoint';
+    key: string;
+    reason: 'rate' | 'sustained_5xx';
+    count: number;
+    /** Alerts the alert budget held back since the last one that went out. */
+    suppressed?: number;
+  };
   firstSeen: number;
   lastSeen: number;
   /** The scope of the page that made the request, when its bridge said what it was. */
@@ -101,7 +110,7 @@ export interface WorkerStats {
 export const zeroStats = (): WorkerStats => ({ fetchEvents: 0, observed: 0, failures: 0, reported: 0, delivered: 0, internalErrors: 0, storing: 0, pending: 0 });
 
 export type WorkerMessage =
-  | { source: typeof PROTOCOL_SOURCE; v: number; type: 'reports'; payload: { reports: BackendReport[]; health?: HealthReport[] } }
+  | { source: typeof PROTOCOL_SOURCE; v: number; type: 'reports'; payload: { reports: BackendReport[]; health?: HealthReport[]; respondBy?: number } }
   | { source: typeof PROTOCOL_SOURCE; v: number; type: 'hello'; payload: WorkerInfo }
   | { source: typeof PROTOCOL_SOURCE; v: number; type: 'stats'; payload: WorkerStats };
 
@@ -109,6 +118,8 @@ export type PageMessage =
   | { source: typeof PROTOCOL_SOURCE; v: number; type: 'hello'; payload: { version: string; page?: PageScope } }
   | { source: typeof PROTOCOL_SOURCE; v: number; type: 'scope'; payload: PageScope }
   | { source: typeof PROTOCOL_SOURCE; v: number; type: 'ack'; payload: { eventIds: string[] } }
+  /** Sent on a batch's port the moment the page gets it, before Sentry is asked: a page that says nothing is frozen or gone. */
+  | { source: typeof PROTOCOL_SOURCE; v: number; type: 'received'; payload: Record<string, never> }
   | { source: typeof PROTOCOL_SOURCE; v: number; type: 'stats'; payload: Record<string, never> }
   | { source: typeof PROTOCOL_SOURCE; v: number; type: 'flush'; payload: Record<string, never> };
 
@@ -148,7 +159,8 @@ export function isBackendReport(x: unknown): x is BackendReport {
     optNum(x.timeoutMs) && optStr(x.retryAfter) && optStr(x.requestId) && optStr(x.contentType) &&
     optStr(x.responsePreview) && optStr(x.errorMessage) && optNum(x.streamBytes) && optNum(x.streamEvents) &&
     (x.burst === undefined || (isRecord(x.burst) && str(x.burst.key) && num(x.burst.count))) &&
-    num(x.occurrences) && optNum(x.heldBack) && num(x.firstSeen) && num(x.lastSeen) &&
+    num(x.occurrences) && optNum(x.heldBack) &&
+    (x.occurrencesByGateway === undefined || (isRecord(x.occurrencesByGateway) && Object.values(x.occurrencesByGateway).every(num))) && num(x.firstSeen) && num(x.lastSeen) &&
     (x.page === undefined || isPageScope(x.page))
   );
 }
@@ -180,7 +192,7 @@ export function parseWorkerMessage(data: unknown): { message: WorkerMessage } | 
   const p = data.payload;
   switch (data.type) {
     case 'reports':
-      return Array.isArray(p.reports) && p.reports.every(isBackendReport) && (p.health === undefined || (Array.isArray(p.health) && p.health.every(isHealthReport)))
+      return Array.isArray(p.reports) && p.reports.every(isBackendReport) && (p.health === undefined || (Array.isArray(p.health) && p.health.every(isHealthReport))) && optNum(p.respondBy)
         ? { message: data as WorkerMessage }
         : null;
     case 'hello':
@@ -207,6 +219,7 @@ export function parsePageMessage(data: unknown): PageMessage | null {
       return Array.isArray(p.eventIds) && p.eventIds.length <= 10_000 && p.eventIds.every(str) ? (data as PageMessage) : null;
     case 'stats':
     case 'flush':
+    case 'received':
       return data as PageMessage;
     default:
       return null;

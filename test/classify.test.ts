@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classify, statusTag } from '../sw/classify.js';
+import { classify, statusTag } from '../sw/report/classify.js';
 import { DEFAULT_CONFIG } from '../sw/config.js';
 
 const ranges = DEFAULT_CONFIG.failedStatus;

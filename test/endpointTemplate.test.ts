@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { endpointTemplate } from '../sw/endpointTemplate.js';
+import { endpointTemplate } from '../sw/report/endpointTemplate.js';
 
 describe('endpointTemplate', () => {
   it.each([

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BurstDetector } from '../sw/burst.js';
-import { bucketOf, bucketUpper, HealthAggregator, mergeBuckets, percentile } from '../sw/health.js';
+import { bucketOf, bucketUpper, HealthAggregator, mergeBuckets, percentile } from '../sw/health/aggregate.js';
 import { healthToMetrics, MAX_SAMPLES_PER_SERIES } from '../src/healthToMetrics.js';
 
 describe('latency histogram', () => {
@@ -42,33 +41,6 @@ describe('latency histogram', () => {
     ]);
     expect(h.drain(62_000, 'f'.repeat(32))).toBeUndefined();
     expect(h.from).toBe(61_000);
-  });
-});
-
-describe('BurstDetector', () => {
-  it('alerts once per episode when a scope passes perMinute failures in a minute', () => {
-    const d = new BurstDetector(3, 60_000);
-    const scopes: Array<['gateway' | 'endpoint', string]> = [['gateway', 'x']];
-    const alerts = [0, 1, 2, 3, 4, 5, 6].flatMap((i) => d.failure(scopes, false, i * 1000));
-    expect(alerts).toEqual([{ scope: 'gateway', key: 'x', reason: 'rate', count: 4 }]);
-    // Quiet for a minute: the episode is over, and the next burst alerts again.
-    const later = [0, 1, 2, 3].flatMap((i) => d.failure(scopes, false, 200_000 + i * 1000));
-    expect(later).toHaveLength(1);
-  });
-
-  it('alerts once when 5xx persist for sustainedMs, and again only after a success', () => {
-    const d = new BurstDetector(1000, 10_000);
-    const s: Array<['gateway' | 'endpoint', string]> = [['gateway', 'y']];
-    expect(d.failure(s, true, 0)).toEqual([]);
-    expect(d.failure(s, true, 9_999)).toEqual([]);
-    expect(d.failure(s, true, 10_000)).toEqual([{ scope: 'gateway', key: 'y', reason: 'sustained_5xx', count: 10_000 }]);
-    expect(d.failure(s, true, 20_000)).toEqual([]);
-    d.success(s);
-    expect(d.failure(s, true, 30_000)).toEqual([]);
-    expect(d.failure(s, true, 40_000)).toHaveLength(1);
-    // 4xx never start a sustained-5xx episode.
-    const e = new BurstDetector(1000, 10_000);
-    expect([0, 20_000].flatMap((t) => e.failure(s, false, t))).toEqual([]);
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildReport, type Observation } from '../sw/buildReport.js';
+import { buildReport, type Observation } from '../sw/report/buildReport.js';
 import { DEFAULT_CONFIG } from '../sw/config.js';
 import { isBackendReport, parsePageMessage, parseWorkerMessage, PROTOCOL_VERSION, workerMessage } from '../sw/protocol.js';
 import { reportToEvent } from '../src/reportToEvent.js';

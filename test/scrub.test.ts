@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FILTERED, isSensitiveParam, scrubText, scrubUrl } from '../sw/scrub.js';
+import { FILTERED, isSensitiveParam, scrubText, scrubUrl } from '../sw/report/scrub.js';
 
 describe('scrubUrl', () => {
   it('keeps sensitive parameter names and drops their values', () => {

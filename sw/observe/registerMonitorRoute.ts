@@ -1,9 +1,9 @@
 import { registerRoute, type Router } from 'workbox-routing';
 import { addMonitorRoute } from './addMonitorRoute.js';
-import { configToQuery, DEFAULT_CONFIG, parseConfig, type MonitorConfig } from './config.js';
-import type { BeforeReportCallback, Monitor } from './Monitor.js';
-import { guardBeforeReport } from './guardBeforeReport.js';
-import { VERSION } from './version.js';
+import { configToQuery, DEFAULT_CONFIG, parseConfig, type MonitorConfig } from '../config.js';
+import type { BeforeReportCallback, Monitor } from '../Monitor.js';
+import { guardBeforeReport } from '../report/guardBeforeReport.js';
+import { VERSION } from '../version.js';
 
 export interface MonitorRouteOptions extends Partial<MonitorConfig> {
   /** Each report, last, before it is stored: return it (changed or not), or null to drop it. */

@@ -6,6 +6,11 @@
  */
 const TEXTUAL = /^(text\/|application\/(?:[\w.+-]*\+)?(?:json|xml|javascript|x-www-form-urlencoded|problem\+json)|$)/i;
 
+/** Whether a body of this content type is text worth previewing (binary bodies are not previewed). */
+export function isTextual(contentType: string | null): boolean {
+  return TEXTUAL.test((contentType ?? '').split(';')[0]!.trim());
+}
+
 export async function readPreview(response: Response, maxChars: number, deadlineMs: number): Promise<string | undefined> {
   if (maxChars <= 0 || !response.body) return undefined;
   const contentType = (response.headers.get('content-type') ?? '').split(';')[0]!.trim();

@@ -5,7 +5,7 @@
  * histograms from many windows and many users merge by adding counts, and
  * percentiles come out of the merged counts. Pure.
  */
-import type { FailureKind } from './protocol.js';
+import type { FailureKind } from '../protocol.js';
 
 export const BUCKETS = 64;
 

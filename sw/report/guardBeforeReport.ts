@@ -1,5 +1,5 @@
-import type { BeforeReportCallback } from './Monitor.js';
-import { isBackendReport } from './protocol.js';
+import type { BeforeReportCallback } from '../Monitor.js';
+import { isBackendReport } from '../protocol.js';
 import { scrubText, scrubUrl } from './scrub.js';
 
 /**

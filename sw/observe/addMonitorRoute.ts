@@ -1,8 +1,9 @@
 import { Route, type Router } from 'workbox-routing';
-import { BackendMonitorPlugin } from './BackendMonitorPlugin.js';
-import type { MonitorConfig } from './config.js';
-import { Monitor, type BeforeReportCallback } from './Monitor.js';
-import { PassThrough } from './PassThrough.js';
+import type { RouteHandlerCallback } from 'workbox-core/types.js';
+import type { MonitorConfig } from '../config.js';
+import { Monitor, type BeforeReportCallback } from '../Monitor.js';
+import { waitUntil } from './BackendMonitorPlugin.js';
+import { watchRequest } from './watchRequest.js';
 
 // Workbox routes by method and knows these six; other methods (OPTIONS, WebDAV verbs) pass
 // through to the browser unobserved. CORS preflights never reach a worker at all.
@@ -15,6 +16,26 @@ export function matchOrigins(origins: readonly string[]): (param: { url: URL }) 
 }
 
 /**
+ * The route handler: one `fetch`, the response handed back as soon as its
+ * headers arrive, and the observation after that. No strategy machinery: a
+ * success costs a timer, a URL parse and a few counters.
+ */
+export function monitorHandler(monitor: Monitor): RouteHandlerCallback {
+  return async ({ request, event }) => {
+    const e = event as FetchEvent;
+    const watch = watchRequest(monitor, request, e.clientId || e.resultingClientId || '', (p) => waitUntil(e, p));
+    let response: Response;
+    try {
+      response = await fetch(request);
+    } catch (error) {
+      await watch.failed(error);
+      throw error;
+    }
+    return watch.responded(response);
+  };
+}
+
+/**
  * Adds the monitoring route to a router, for an already validated config: every
  * request to the watched origins, every method, passed through untouched and
  * observed. The standalone worker calls this directly; sites with their own
@@ -22,9 +43,9 @@ export function matchOrigins(origins: readonly string[]): (param: { url: URL }) 
  */
 export function addMonitorRoute(router: Pick<Router, 'registerRoute'>, config: MonitorConfig, beforeReport?: BeforeReportCallback): Monitor {
   const monitor = new Monitor({ config, beforeReport });
-  const strategy = new PassThrough({ plugins: [new BackendMonitorPlugin(monitor)] });
+  const handler = monitorHandler(monitor);
   const match = matchOrigins(config.origins);
-  for (const method of METHODS) router.registerRoute(new Route(match, strategy, method));
+  for (const method of METHODS) router.registerRoute(new Route(match, handler, method));
   // What the outbox holds from an earlier run (the browser stopped the worker,
   // or an older version wrote it) is offered again now.
   monitor.relay.flushSoon(0);

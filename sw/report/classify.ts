@@ -1,5 +1,5 @@
-import { isFailedStatus } from './config.js';
-import type { FailureKind, ReportLevel } from './protocol.js';
+import { isFailedStatus } from '../config.js';
+import type { FailureKind, ReportLevel } from '../protocol.js';
 
 /** What the worker saw of one request, before it is judged. */
 export type Outcome =
@@ -14,7 +14,7 @@ export interface Classification {
 }
 
 /**
- * DESIGN.md "Classification". Names follow W3C Network Error Logging where a
+ * the classification table in README.md ("What an event carries"). Names follow W3C Network Error Logging where a
  * worker can tell the difference; a worker sees only `TypeError: Failed to
  * fetch` for DNS, refused, reset, TLS and CORS failures alike, so those are all
  * `network_error` (https://w3c.github.io/network-error-logging/#predefined-network-error-types).

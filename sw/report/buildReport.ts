@@ -1,7 +1,7 @@
 import type { Classification } from './classify.js';
-import type { MonitorConfig } from './config.js';
+import type { MonitorConfig } from '../config.js';
 import { endpointTemplate } from './endpointTemplate.js';
-import type { BackendReport } from './protocol.js';
+import type { BackendReport } from '../protocol.js';
 import { scrubText, scrubUrl } from './scrub.js';
 
 /** Response headers that identify a request on the server; read only where CORS exposes them. */
@@ -34,7 +34,7 @@ export function newEventId(): string {
 }
 
 /** The Retry-After header, else a `retry_after` field in a JSON error body (as the seed's 429 shows). */
-function retryAfter(headers: Observation['headers'], preview: string | undefined): string | undefined {
+export function retryAfterOf(headers: Observation['headers'], preview: string | undefined): string | undefined {
   const header = headers?.get('retry-after');
   if (header) return header.slice(0, 64);
   const m = preview && /"retry[_-]?after"\s*:\s*"?(\d+(?:\.\d+)?)/i.exec(preview);
@@ -71,7 +71,7 @@ export function buildReport(o: Observation, config: Pick<MonitorConfig, 'timeout
     lastSeen: o.endedAt,
   };
   if (kind === 'timeout') report.timeoutMs = config.timeoutMs;
-  const ra = kind === 'http_error' ? retryAfter(o.headers, o.preview) : undefined;
+  const ra = kind === 'http_error' ? retryAfterOf(o.headers, o.preview) : undefined;
   if (ra) report.retryAfter = ra;
   if (requestId) report.requestId = requestId.slice(0, 200);
   if (contentType) report.contentType = contentType.slice(0, 100);

@@ -1,0 +1,103 @@
+import { openDB, type DBSchema, type IDBPDatabase, type IDBPTransaction } from 'idb';
+import type { OutboxRecord, Store, Tx } from './store.js';
+
+/** Bump with a migration step in `upgrade` whenever the stored shape changes. */
+export const OUTBOX_DB = 'gatewayz-sw-monitor';
+export const OUTBOX_SCHEMA_VERSION = 2;
+
+interface Schema extends DBSchema {
+  outbox: { key: string; value: OutboxRecord; indexes: { createdAt: number } };
+  meta: { key: string; value: unknown };
+}
+
+type T = IDBPTransaction<Schema, ('outbox' | 'meta')[], 'readwrite'>;
+
+/**
+ * The outbox in IndexedDB (through `idb`). A connection the browser closes
+ * (storage pressure, "clear site data", a newer worker's upgrade) is opened
+ * again on the next transaction, and a transaction that finds its connection
+ * closing is retried once on a fresh one.
+ */
+export class IdbStore implements Store {
+  #db?: Promise<IDBPDatabase<Schema>>;
+
+  open(): Promise<IDBPDatabase<Schema>> {
+    this.#db ??= openDB<Schema>(OUTBOX_DB, OUTBOX_SCHEMA_VERSION, {
+      upgrade(db, oldVersion, _newVersion, tx) {
+        // Each step takes an older worker's database forward without losing what it holds.
+        if (oldVersion < 1) {
+          db.createObjectStore('outbox', { keyPath: 'eventId' }).createIndex('createdAt', 'createdAt');
+          db.createObjectStore('meta');
+        }
+        if (oldVersion === 1) {
+          // Version 1 kept fold windows in memory and a `folding` mark on records: deliver those as they are.
+          void tx.objectStore('outbox').openCursor().then(async function step(cursor): Promise<void> {
+            if (!cursor) return;
+            const r = cursor.value as OutboxRecord & { folding?: string };
+            delete r.folding;
+            await cursor.update(r);
+            return step(await cursor.continue());
+          });
+          void tx.objectStore('meta').delete('throttle');
+        }
+      },
+      // A newer worker version wants to upgrade: let go, and reopen on the next transaction.
+      blocking: (_current, _next, event) => {
+        (event.target as IDBDatabase).close();
+        this.#db = undefined;
+      },
+      // The browser closed the connection abnormally.
+      terminated: () => {
+        this.#db = undefined;
+      },
+    }).catch((err: unknown) => {
+      this.#db = undefined;
+      throw err;
+    });
+    return this.#db;
+  }
+
+  async tx<R>(work: (tx: Tx) => Promise<R>): Promise<R> {
+    try {
+      return await this.#run(work);
+    } catch (err) {
+      // InvalidStateError: the connection is closing (closed by the browser, or by `blocking` above).
+      if ((err as DOMException)?.name !== 'InvalidStateError') throw err;
+      this.#db = undefined;
+      return this.#run(work);
+    }
+  }
+
+  async #run<R>(work: (tx: Tx) => Promise<R>): Promise<R> {
+    const t: T = (await this.open()).transaction(['outbox', 'meta'], 'readwrite');
+    const outbox = t.objectStore('outbox');
+    const meta = t.objectStore('meta');
+    const tx: Tx = {
+      get: (id) => outbox.get(id),
+      put: async (r) => void (await outbox.put(r)),
+      delete: (id) => outbox.delete(id),
+      all: () => outbox.index('createdAt').getAll(),
+      count: () => outbox.count(),
+      getMeta: async <V>(key: string) => (await meta.get(key)) as V | undefined,
+      putMeta: async (key, value) => void (await meta.put(value, key)),
+      deleteMeta: (key) => meta.delete(key),
+      metaEntries: async <V>(prefix: string) => {
+        const range = IDBKeyRange.bound(prefix, `${prefix}\uffff`);
+        const [keys, values] = await Promise.all([meta.getAllKeys(range), meta.getAll(range)]);
+        return keys.map((k, i) => [k as string, values[i] as V] as [string, V]);
+      },
+    };
+    try {
+      const result = await work(tx);
+      await t.done;
+      return result;
+    } catch (err) {
+      try {
+        t.abort();
+      } catch {
+        // already finished
+      }
+      throw err;
+    }
+  }
+}

@@ -1,0 +1,52 @@
+import type { HealthReport } from '../health/aggregate.js';
+import { parsePageMessage, workerMessage, type BackendReport } from '../protocol.js';
+import type { OfferResult, Pages } from './relay.js';
+import type { OutboxRecord } from './store.js';
+
+declare const self: ServiceWorkerGlobalScope;
+
+/** A page's `received` may be on its way when `respondBy` passes: wait this much longer for it. */
+const RECEIPT_GRACE_MS = 500;
+
+/** The site's window clients, and batches to them over a MessageChannel per batch. */
+export const swPages: Pages = {
+  async list() {
+    const windows = (await self.clients.matchAll({ type: 'window' })) as WindowClient[];
+    return windows.map((c) => ({ id: c.id, focused: c.focused, visible: c.visibilityState === 'visible' }));
+  },
+
+  async offer(pageId, records, respondBy, ackBy): Promise<OfferResult> {
+    const client = await self.clients.get(pageId);
+    if (!client) return { received: false, acked: [] };
+    return new Promise((resolve) => {
+      const channel = new MessageChannel();
+      const offered = new Set(records.map((r) => r.eventId));
+      let timer: ReturnType<typeof setTimeout>;
+      let received = false;
+      const done = (acked: string[]) => {
+        clearTimeout(timer);
+        channel.port1.close();
+        resolve({ received, acked });
+      };
+      timer = setTimeout(() => done([]), respondBy + RECEIPT_GRACE_MS - Date.now());
+      channel.port1.onmessage = (event: MessageEvent) => {
+        const msg = parsePageMessage(event.data);
+        if (msg?.type === 'received' && !received) {
+          received = true;
+          clearTimeout(timer);
+          timer = setTimeout(() => done([]), ackBy - Date.now());
+        } else if (msg?.type === 'ack') {
+          received = true;
+          done(msg.payload.eventIds.filter((id) => offered.has(id)));
+        }
+      };
+      const reports: BackendReport[] = [];
+      const health: HealthReport[] = [];
+      for (const { report } of records as OutboxRecord[]) {
+        if (report.kind === 'health') health.push(report);
+        else reports.push(report);
+      }
+      client.postMessage(workerMessage('reports', health.length > 0 ? { reports, health, respondBy } : { reports, respondBy }), [channel.port2]);
+    });
+  },
+};

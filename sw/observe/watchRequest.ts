@@ -1,0 +1,139 @@
+import type { Observation } from '../report/buildReport.js';
+import { classify, type Outcome } from '../report/classify.js';
+import type { Monitor } from '../Monitor.js';
+import { isTextual, readPreview } from './readPreview.js';
+import { isStreamed, watchStream } from './watchStream.js';
+
+declare const self: ServiceWorkerGlobalScope;
+
+/** How long the preview read may take; it runs under waitUntil, after the page has its response. */
+export const PREVIEW_DEADLINE_MS = 2000;
+
+/** One request on its way: what the standalone route handler and the Workbox plugin both report through. */
+export interface RequestWatch {
+  /**
+   * The response's headers arrived. A success is handed back as it is (or, for
+   * a stream, watched on its way). A failure is stored first (write-ahead), so
+   * a worker stopped after the page has its response loses nothing; the error
+   * body's preview is read afterwards from a clone.
+   */
+  responded(response: Response): Response | Promise<Response>;
+  /** The fetch rejected: stored before the rejection reaches the page. */
+  failed(error: unknown): Promise<void>;
+  /** The request ended without a fetch (a strategy answered from its cache): stop the timer. */
+  ended(): void;
+}
+
+const describe = (error: unknown) => (error instanceof Error ? `${error.name}: ${error.message}` : String(error));
+
+/**
+ * Starts watching one request: its timer (observe only: past `timeoutMs` with
+ * no headers, a `timeout` is reported and the request goes on) and its retry
+ * count. Every step catches its own errors: observing never changes or breaks
+ * a request.
+ */
+export function watchRequest(m: Monitor, request: Request, clientId: string, waitUntil: (p: Promise<unknown>) => void): RequestWatch {
+  const startedAt = Date.now();
+  const key = `${request.method} ${request.url}`;
+  let retries = 0;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let timedOut = false;
+  m.stats.observed++;
+
+  const observation = (outcome: Outcome, response?: Response): Observation => ({
+    classification: classify(outcome, m.config.failedStatus)!,
+    method: request.method,
+    url: request.url,
+    status: response?.status ?? 0,
+    statusText: response?.statusText ?? '',
+    headers: response?.headers,
+    startedAt,
+    endedAt: Date.now(),
+    retryCount: retries,
+    online: self.navigator.onLine,
+  });
+
+  try {
+    retries = m.retries.retriesBefore(key, startedAt);
+    timer = setTimeout(() => {
+      timedOut = true;
+      try {
+        const now = Date.now();
+        m.retries.failed(key, retries, now);
+        m.observe(request.url, 0, now - startedAt, 'timeout');
+        waitUntil(m.capture(observation({ type: 'timeout' }), clientId));
+      } catch (err) {
+        m.internalError(err);
+      }
+    }, m.config.timeoutMs);
+  } catch (err) {
+    m.internalError(err);
+  }
+
+  return {
+    responded(response) {
+      clearTimeout(timer);
+      if (timedOut) return response;
+      try {
+        const endedAt = Date.now();
+        const outcome: Outcome = { type: 'response', status: response.status, opaque: response.type === 'opaque' || response.type === 'opaqueredirect' };
+        const failure = classify(outcome, m.config.failedStatus);
+        m.observe(request.url, response.status, endedAt - startedAt, failure?.kind);
+        if (!failure) {
+          m.retries.succeeded(key);
+          if (!isStreamed(response)) return response;
+          return watchStream(response, ({ bytes, events, ms, error }) => {
+            const obs = observation({ type: 'stream_error', status: response.status }, response);
+            obs.errorMessage = describe(error);
+            m.observe(request.url, response.status, ms, 'stream_error', false);
+            // Stored before the page's read fails; the stream's own reads keep the worker alive.
+            return m.capture(obs, clientId, { streamBytes: bytes, streamEvents: events, durationMs: ms });
+          });
+        }
+        m.retries.failed(key, retries, endedAt);
+        const obs = { ...observation(outcome, response), endedAt };
+        const wantPreview = m.config.previewChars > 0 && !!response.body && isTextual(response.headers.get('content-type'));
+        return m.capture(obs, clientId, undefined, wantPreview ? endedAt + PREVIEW_DEADLINE_MS + 500 : undefined).then(
+          (eventId) => {
+            // Folded or held back: its body is not worth reading (in a storm, most failures are).
+            if (eventId && wantPreview) {
+              try {
+                waitUntil(readPreview(response, m.config.previewChars, PREVIEW_DEADLINE_MS).then((preview) => m.addPreview(eventId, preview, response.headers)));
+              } catch (err) {
+                m.internalError(err);
+              }
+            }
+            return response;
+          },
+          () => response,
+        );
+      } catch (err) {
+        m.internalError(err);
+        return response;
+      }
+    },
+
+    failed(error) {
+      clearTimeout(timer);
+      if (timedOut) return Promise.resolve();
+      try {
+        const now = Date.now();
+        m.retries.failed(key, retries, now);
+        const obs = observation({ type: 'rejected', online: self.navigator.onLine });
+        obs.errorMessage = describe(error);
+        m.observe(request.url, 0, now - startedAt, obs.classification.kind);
+        return m.capture(obs, clientId).then(
+          () => undefined,
+          () => undefined,
+        );
+      } catch (err) {
+        m.internalError(err);
+        return Promise.resolve();
+      }
+    },
+
+    ended() {
+      clearTimeout(timer);
+    },
+  };
+}

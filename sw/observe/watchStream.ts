@@ -1,0 +1,80 @@
+/**
+ * Watches a streamed response body on its way to the page: every chunk is
+ * forwarded the moment the page asks for it, bytes and events are counted
+ * (server-sent events end with a blank line, NDJSON lines with a newline;
+ * found with `indexOf` on each chunk, no per-byte loop), and an error of the
+ * body (the connection cut mid-stream) is reported, and stored, before the
+ * page's read fails. The page cancelling its read is not a failure, and the
+ * cancel goes upstream, closing the connection to the API.
+ *
+ * The page gets a constructed Response with the same status, status text and
+ * headers. A constructed response cannot keep `redirected` (nor the final URL
+ * of a redirect), so redirected responses are never wrapped.
+ */
+export interface StreamOutcome {
+  bytes: number;
+  events: number;
+  ms: number;
+  error: unknown;
+}
+
+const STREAMED = /^(text\/event-stream|application\/(x-ndjson|stream\+json|jsonl))\b/i;
+
+export function isStreamed(response: Response): boolean {
+  return !!response.body && !response.redirected && STREAMED.test(response.headers.get('content-type') ?? '');
+}
+
+/** Counts delimiter occurrences in a chunk, with the byte(s) that ended the previous chunk (a delimiter may straddle two). */
+function counter(sse: boolean): (chunk: Uint8Array) => number {
+  // SSE: "\n\n" (a "\r\n\r\n" stream has "\n\r\n": treat "\r" as transparent by checking the byte before the "\n").
+  let prev = 0;
+  return (chunk) => {
+    let n = 0;
+    let i = chunk.indexOf(10);
+    while (i !== -1) {
+      if (!sse) n++;
+      else {
+        let j = i - 1;
+        let before = j >= 0 ? chunk[j]! : prev;
+        if (before === 13) before = j - 1 >= 0 ? chunk[j - 1]! : j === 0 ? prev : 0;
+        if (before === 10) n++;
+      }
+      i = chunk.indexOf(10, i + 1);
+    }
+    const last = chunk[chunk.length - 1];
+    if (last !== undefined) prev = last === 13 && chunk.length > 1 ? (chunk[chunk.length - 2] === 10 ? 10 : 13) : last;
+    return n;
+  };
+}
+
+export function watchStream(response: Response, onError: (outcome: StreamOutcome) => Promise<unknown>): Response {
+  const started = Date.now();
+  const reader = response.body!.getReader();
+  const count = counter(/^text\/event-stream/i.test(response.headers.get('content-type') ?? ''));
+  let bytes = 0;
+  let events = 0;
+  const body = new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        let next: ReadableStreamReadResult<Uint8Array>;
+        try {
+          next = await reader.read();
+        } catch (error) {
+          await onError({ bytes, events, ms: Date.now() - started, error }).catch(() => {});
+          controller.error(error);
+          return;
+        }
+        if (next.done) return controller.close();
+        const chunk = next.value;
+        bytes += chunk.byteLength;
+        events += count(chunk);
+        controller.enqueue(chunk);
+      },
+      cancel(reason) {
+        return reader.cancel(reason);
+      },
+    },
+    { highWaterMark: 0 },
+  );
+  return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
+}

@@ -1,0 +1,297 @@
+/**
+ * The quota gate: what of each failure leaves the worker, decided in one
+ * storage transaction, together with storing it. Pure apart from the `Tx` it
+ * is handed: no browser globals, no clock of its own.
+ *
+ * - Fold. The first failure of a fingerprint makes an event at once; the same
+ *   failure again within `dedupeWindowMs` is counted, not sent. The next
+ *   failure after the window makes the next event and carries that count
+ *   (`occurrences`, and `occurrencesByGateway`). So a steady failure makes one
+ *   event per window. A count nothing carried goes out as a trailing summary
+ *   only once the failure has stopped: a full window after its window ended
+ *   with no new occurrence.
+ * - Rate limit. At most `maxEventsPerMinute` reports are admitted in any
+ *   minute. What the limit holds back is counted and rides on the next report
+ *   admitted, or on a `rate_limited` summary when a slot frees.
+ * - Outbox cap. Past `outboxCap` records, the newest record never offered to a
+ *   page is folded into the held-back count; records a page may already have
+ *   sent are never evicted, so nothing is counted twice.
+ * - Bursts. One alert per scope per episode (see health/burst.ts), within a
+ *   budget of their own: at most `ALERTS_PER_HOUR` an hour; alerts past it
+ *   are counted on the next one.
+ *
+ * Every count lives in storage and every decision is one transaction: a
+ * worker stopped at any instant loses no count and doubles none.
+ */
+import { burstFailure, type BurstTrack } from '../health/burst.js';
+import type { OutboxRecord, Tx } from '../deliver/store.js';
+import type { BackendReport, FailureKind, ReportLevel } from '../protocol.js';
+
+export const RATE_WINDOW_MS = 60_000;
+export const ALERT_WINDOW_MS = 3_600_000;
+export const ALERTS_PER_HOUR = 6;
+/** Fold windows kept at once; past this, the oldest windows' counts become held back. */
+export const MAX_FOLDS = 1000;
+
+export interface GateConfig {
+  dedupeWindowMs: number;
+  maxEventsPerMinute: number;
+  outboxCap: number;
+  burstPerMinute: number;
+  sustained5xxMs: number;
+}
+
+/** What the rate limit and the alert budget remember (meta key `limit`). */
+export interface LimitState {
+  /** When each report admitted in the last minute was admitted. */
+  admitted: number[];
+  /** Failures held back (by the rate limit or the outbox cap) and not yet carried by a report. */
+  heldBack: number;
+  /** When each burst alert of the last hour was made. */
+  alerts: number[];
+  /** Alerts the budget held back, carried by the next alert. */
+  suppressedAlerts: number;
+}
+
+/** One fingerprint's fold window (meta key `fold <fingerprint>`). */
+export interface FoldState {
+  /** When the last event of this fingerprint was made (or held back): its window starts here. */
+  windowStart: number;
+  /** Occurrences since then that no event carries yet. */
+  pending: number;
+  pendingByGateway: Record<string, number>;
+  firstSeen: number;
+  lastSeen: number;
+  /** The latest of those occurrences: what a trailing summary is made from. */
+  last?: BackendReport;
+}
+
+export type Decision = 'event' | 'folded' | 'held' | 'full';
+
+/** The same key makes the same Sentry issue: the event's fingerprint. */
+export function foldKey(r: Pick<BackendReport, 'method' | 'endpoint' | 'kind' | 'status'>): string {
+  return `${r.method} ${r.endpoint} ${r.kind === 'http_error' || r.kind === 'stream_error' ? r.status : r.kind}`;
+}
+
+const emptyLimit = (): LimitState => ({ admitted: [], heldBack: 0, alerts: [], suppressedAlerts: 0 });
+
+function prune(times: number[], from: number): void {
+  while (times.length > 0 && times[0]! <= from) times.shift();
+}
+
+export function recordOf(report: OutboxRecord['report'], clientId: string, now: number, notBefore = now): OutboxRecord {
+  return { eventId: report.eventId, report, clientId, createdAt: now, attempts: 0, notBefore };
+}
+
+/** A report that stands for no single request: a held-back count, a burst alert. */
+export function summaryReport(eventId: string, kind: FailureKind, level: ReportLevel, now: number, online: boolean): BackendReport {
+  return {
+    eventId,
+    kind,
+    level,
+    method: '*',
+    url: '',
+    endpoint: '*',
+    gateway: 'all',
+    status: 0,
+    statusText: '',
+    retryCount: 0,
+    durationMs: 0,
+    startedAt: now,
+    online,
+    occurrences: 0,
+    firstSeen: now,
+    lastSeen: now,
+  };
+}
+
+export interface CaptureOptions {
+  clientId: string;
+  now: number;
+  /** Hold the record back from pages until then (its error body is being read). */
+  notBefore?: number;
+  /** Scopes the failure counts in for burst alerts: [['gateway', g], ['endpoint', e]]. */
+  burstScopes?: Array<['gateway' | 'endpoint', string]>;
+  /** Scopes that saw a success since this worker started counting: ends their sustained-5xx episode. */
+  succeeded?: (scope: string) => boolean;
+  newId: () => string;
+}
+
+export class QuotaGate {
+  #config: GateConfig;
+
+  constructor(config: GateConfig) {
+    this.#config = config;
+  }
+
+  /**
+   * Counts one failure and, when it makes an event, stores it: the write-ahead
+   * step, run before the page gets the response. Its burst alerts are stored
+   * in the same transaction.
+   */
+  async capture(tx: Tx, report: BackendReport, o: CaptureOptions): Promise<Decision> {
+    const { now } = o;
+    const key = `fold ${foldKey(report)}`;
+    const [fold, limit0] = await Promise.all([tx.getMeta<FoldState>(key), tx.getMeta<LimitState>('limit')]);
+    const limit = limit0 ?? emptyLimit();
+    let decision: Decision;
+    const W = this.#config.dedupeWindowMs;
+    if (fold && W > 0 && now < fold.windowStart + W) {
+      // Within the window: counted on the fold, carried by this fingerprint's next event.
+      fold.pending += report.occurrences;
+      fold.pendingByGateway[report.gateway] = (fold.pendingByGateway[report.gateway] ?? 0) + report.occurrences;
+      if (fold.pending === report.occurrences) fold.firstSeen = report.firstSeen;
+      fold.lastSeen = report.lastSeen;
+      fold.last = report;
+      await tx.putMeta(key, fold);
+      decision = 'folded';
+    } else {
+      const byGateway: Record<string, number> = { ...fold?.pendingByGateway };
+      byGateway[report.gateway] = (byGateway[report.gateway] ?? 0) + report.occurrences;
+      if (fold && fold.pending > 0) {
+        report.occurrences += fold.pending;
+        report.firstSeen = fold.firstSeen;
+        if (Object.keys(byGateway).length > 1) report.occurrencesByGateway = byGateway;
+      }
+      if (W > 0) await tx.putMeta(key, { windowStart: now, pending: 0, pendingByGateway: {}, firstSeen: now, lastSeen: now } satisfies FoldState);
+      else if (fold) await tx.deleteMeta(key);
+      decision = await this.#admit(tx, limit, report, o.clientId, now, o.notBefore ?? now);
+    }
+    if (o.burstScopes) await this.#bursts(tx, limit, report.status >= 500, o, now);
+    await tx.putMeta('limit', limit);
+    return decision;
+  }
+
+  /** Passes a report through the rate limit and the outbox cap, and stores it if it may go. */
+  async #admit(tx: Tx, limit: LimitState, report: BackendReport, clientId: string, now: number, notBefore: number): Promise<Decision> {
+    prune(limit.admitted, now - RATE_WINDOW_MS);
+    if (limit.admitted.length >= this.#config.maxEventsPerMinute) {
+      limit.heldBack += report.occurrences + (report.heldBack ?? 0);
+      return 'held';
+    }
+    if (!(await this.#makeRoom(tx, limit))) {
+      limit.heldBack += report.occurrences + (report.heldBack ?? 0);
+      return 'full';
+    }
+    limit.admitted.push(now);
+    if (limit.heldBack > 0) {
+      report.heldBack = (report.heldBack ?? 0) + limit.heldBack;
+      limit.heldBack = 0;
+    }
+    await tx.put({ ...recordOf(report, clientId, now, notBefore), admittedAt: now });
+    return 'event';
+  }
+
+  /**
+   * Below the cap, or room made by folding the newest never-offered record into
+   * the held-back count. False when every record may already be with a page.
+   */
+  async #makeRoom(tx: Tx, limit: LimitState): Promise<boolean> {
+    if ((await tx.count()) < this.#config.outboxCap) return true;
+    const all = await tx.all();
+    for (let i = all.length - 1; i >= 0; i--) {
+      const r = all[i]!;
+      if (r.leaseUntil !== undefined) continue;
+      await tx.delete(r.eventId);
+      if (r.report.kind === 'health') return true;
+      if (r.report.kind === 'burst') limit.suppressedAlerts++;
+      else limit.heldBack += r.report.occurrences + (r.report.heldBack ?? 0);
+      // Its slot in the rate limit is given back: it never left.
+      const at = r.admittedAt !== undefined ? limit.admitted.indexOf(r.admittedAt) : -1;
+      if (at >= 0) limit.admitted.splice(at, 1);
+      return true;
+    }
+    return false;
+  }
+
+  async #bursts(tx: Tx, limit: LimitState, is5xx: boolean, o: CaptureOptions, now: number): Promise<void> {
+    for (const [scope, name] of o.burstScopes!) {
+      const key = `burst ${scope} ${name}`;
+      const track = (await tx.getMeta<BurstTrack>(key)) ?? { times: [], open: false, aboveHalfUntil: 0, sustainedAlerted: false };
+      if (o.succeeded?.(key)) {
+        delete track.first5xx;
+        track.sustainedAlerted = false;
+      }
+      const alerts = burstFailure(track, now, this.#config.burstPerMinute, is5xx, this.#config.sustained5xxMs);
+      await tx.putMeta(key, track);
+      for (const alert of alerts) {
+        prune(limit.alerts, now - ALERT_WINDOW_MS);
+        if (limit.alerts.length >= ALERTS_PER_HOUR) {
+          limit.suppressedAlerts++;
+          continue;
+        }
+        limit.alerts.push(now);
+        const report: BackendReport = {
+          ...summaryReport(o.newId(), 'burst', 'error', now, true),
+          endpoint: scope === 'endpoint' ? name : '*',
+          gateway: scope === 'gateway' ? name : 'all',
+          burst: { scope, key: name, reason: alert.reason, count: alert.count, ...(limit.suppressedAlerts > 0 ? { suppressed: limit.suppressedAlerts } : {}) },
+        };
+        limit.suppressedAlerts = 0;
+        if (await this.#makeRoom(tx, limit)) await tx.put(recordOf(report, o.clientId, now));
+        else limit.suppressedAlerts++;
+      }
+    }
+  }
+
+  /**
+   * Ends what time ends: fold windows whose failure stopped send their count
+   * as a trailing summary; a held-back count with a free slot goes out as a
+   * `rate_limited` summary; stale windows and burst tracks are forgotten.
+   * Returns when it next has something to do (or undefined).
+   */
+  async sweep(tx: Tx, now: number, newId: () => string, online: boolean): Promise<number | undefined> {
+    const W = this.#config.dedupeWindowMs;
+    const limit = (await tx.getMeta<LimitState>('limit')) ?? emptyLimit();
+    const folds = await tx.metaEntries<FoldState>('fold ');
+    let wake = Infinity;
+    let changed = false;
+    // Oldest first: past MAX_FOLDS the oldest windows are closed early, their counts held back.
+    folds.sort((a, b) => a[1].windowStart - b[1].windowStart);
+    let excess = folds.length - MAX_FOLDS;
+    for (const [key, f] of folds) {
+      const stopped = now >= f.windowStart + 2 * W;
+      if (excess-- > 0 && !stopped) {
+        limit.heldBack += f.pending;
+        await tx.deleteMeta(key);
+        changed = true;
+      } else if (f.pending > 0 && stopped && f.last) {
+        const report: BackendReport = {
+          ...f.last,
+          eventId: newId(),
+          occurrences: f.pending,
+          firstSeen: f.firstSeen,
+          lastSeen: f.lastSeen,
+        };
+        delete report.heldBack;
+        delete report.occurrencesByGateway;
+        if (Object.keys(f.pendingByGateway).length > 1) report.occurrencesByGateway = f.pendingByGateway;
+        await tx.deleteMeta(key);
+        await this.#admit(tx, limit, report, '', now, now);
+        changed = true;
+      } else if (f.pending === 0 && now >= f.windowStart + W) {
+        await tx.deleteMeta(key);
+        changed = true;
+      } else {
+        wake = Math.min(wake, f.pending > 0 ? f.windowStart + 2 * W : f.windowStart + W);
+      }
+    }
+    prune(limit.admitted, now - RATE_WINDOW_MS);
+    if (limit.heldBack > 0) {
+      if (limit.admitted.length < this.#config.maxEventsPerMinute) {
+        const report: BackendReport = { ...summaryReport(newId(), 'rate_limited', 'warning', now, online), heldBack: 0 };
+        // #admit moves the held-back count onto it.
+        if ((await this.#admit(tx, limit, report, '', now, now)) === 'event') changed = true;
+      }
+      if (limit.heldBack > 0) wake = Math.min(wake, limit.admitted.length > 0 ? limit.admitted[0]! + RATE_WINDOW_MS : now + 1000);
+    }
+    // A scope quiet for longer than both its windows has no episode left to track.
+    const quiet = Math.max(2 * RATE_WINDOW_MS, this.#config.sustained5xxMs);
+    for (const [key, t] of await tx.metaEntries<BurstTrack>('burst ')) {
+      const last = t.times[t.times.length - 1] ?? 0;
+      if (last <= now - quiet) await tx.deleteMeta(key);
+    }
+    if (changed) await tx.putMeta('limit', limit);
+    return wake === Infinity ? undefined : wake;
+  }
+}

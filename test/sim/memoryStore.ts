@@ -1,0 +1,62 @@
+import type { OutboxRecord, Store, Tx } from '../../sw/deliver/store.js';
+
+/**
+ * The delivery core's storage in memory, with IndexedDB's semantics where they
+ * matter: values are copied in and out (structured clone), `all()` is in
+ * `createdAt` order (then key), and a transaction is all or nothing: its
+ * writes are staged and applied together when `work` finishes. A transaction
+ * that was never run (its worker was killed first) changes nothing.
+ */
+export class MemoryStore implements Store {
+  outbox = new Map<string, OutboxRecord>();
+  meta = new Map<string, unknown>();
+  /** Called after every commit (the simulation checks its invariants there). */
+  onCommit?: () => void;
+
+  tx<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+    return this.run(work);
+  }
+
+  async run<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+    const out = new Map<string, OutboxRecord | null>();
+    const meta = new Map<string, unknown>();
+    const DELETED = Symbol('deleted');
+    const readOut = (id: string) => (out.has(id) ? (out.get(id) ?? undefined) : this.outbox.get(id));
+    const readMeta = (k: string) => (meta.has(k) ? meta.get(k) : this.meta.get(k));
+    const live = (v: unknown) => (v === DELETED ? undefined : v);
+    const tx: Tx = {
+      get: async (id) => structuredClone(readOut(id)),
+      put: async (r) => void out.set(r.eventId, structuredClone(r)),
+      delete: async (id) => void out.set(id, null),
+      all: async () => {
+        const ids = new Set([...this.outbox.keys(), ...out.keys()]);
+        const rows = [...ids].map(readOut).filter((r): r is OutboxRecord => !!r);
+        rows.sort((a, b) => a.createdAt - b.createdAt || (a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : 0));
+        return structuredClone(rows);
+      },
+      count: async () => (await tx.all()).length,
+      getMeta: async <V>(k: string) => structuredClone(live(readMeta(k))) as V | undefined,
+      putMeta: async (k, v) => void meta.set(k, structuredClone(v)),
+      deleteMeta: async (k) => void meta.set(k, DELETED),
+      metaEntries: async <V>(prefix: string) => {
+        const keys = new Set([...this.meta.keys(), ...meta.keys()].filter((k) => k.startsWith(prefix)));
+        return [...keys]
+          .sort()
+          .map((k) => [k, live(readMeta(k))] as [string, unknown])
+          .filter(([, v]) => v !== undefined)
+          .map(([k, v]) => [k, structuredClone(v)] as [string, V]);
+      },
+    };
+    const result = await work(tx);
+    for (const [id, r] of out) {
+      if (r) this.outbox.set(id, r);
+      else this.outbox.delete(id);
+    }
+    for (const [k, v] of meta) {
+      if (v === DELETED) this.meta.delete(k);
+      else this.meta.set(k, v);
+    }
+    this.onCommit?.();
+    return result;
+  }
+}

@@ -1,0 +1,548 @@
+/**
+ * A deterministic simulation of the delivery core: the real quota gate and
+ * relay (sw/quota, sw/deliver), driven by a seeded world of failures, worker
+ * kills, restarts and second versions, pages that open, freeze and close,
+ * lost acknowledgements and a Sentry that answers 2xx, 429, 5xx or not at all.
+ *
+ * Everything asynchronous the core does goes through the world: each storage
+ * transaction, timer, page listing and message is an operation in one queue,
+ * run one at a time in virtual time, ties broken by the seed. A worker is
+ * killed between two operations, which is between any two awaited steps of
+ * the core: its queued operations are dropped, its memory is gone, storage
+ * keeps what committed. The same seed replays the same run.
+ */
+import { Relay, type OfferResult, type Pages } from '../../sw/deliver/relay.js';
+import type { Clock, OutboxRecord, Store } from '../../sw/deliver/store.js';
+import { ALERTS_PER_HOUR, QuotaGate, RATE_WINDOW_MS, type FoldState, type LimitState } from '../../sw/quota/gate.js';
+import type { BackendReport } from '../../sw/protocol.js';
+import { MemoryStore } from './memoryStore.js';
+
+/** sfc32, seeded through splitmix32: small, fast and good enough to explore interleavings. */
+export function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  const split = () => {
+    s = (s + 0x9e3779b9) >>> 0;
+    let z = s;
+    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
+    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
+    return (z ^ (z >>> 16)) >>> 0;
+  };
+  let a = split(), b = split(), c = split(), d = split();
+  return () => {
+    a >>>= 0; b >>>= 0; c >>>= 0; d >>>= 0;
+    const t = (((a + b) | 0) + d) | 0;
+    d = (d + 1) | 0;
+    a = b ^ (b >>> 9);
+    b = (c + (c << 3)) | 0;
+    c = (c << 21) | (c >>> 11);
+    c = (c + t) | 0;
+    return (t >>> 0) / 4294967296;
+  };
+}
+
+interface Op {
+  at: number;
+  seq: number;
+  owner: SimWorker | null;
+  label: string;
+  fn: () => void;
+  cancelled?: boolean;
+}
+
+interface SimPage {
+  id: string;
+  open: boolean;
+  frozen: boolean;
+  visible: boolean;
+  focused: boolean;
+  /** Event ids this page's bridge finished with (it acknowledges a re-offer at once). */
+  done: Set<string>;
+  /** Work that waits while the page is frozen. */
+  queue: Array<() => void>;
+}
+
+type SentryMode = '2xx' | '429' | '5xx' | 'network';
+
+export interface SimConfig {
+  dedupeWindowMs: number;
+  maxEventsPerMinute: number;
+  outboxCap: number;
+  burstPerMinute: number;
+  sustained5xxMs: number;
+  batchMs: number;
+  batchSize: number;
+}
+
+export interface SimResult {
+  seed: number;
+  /** Failures whose write-ahead committed: the page saw them, so each must be accounted for. */
+  failures: number;
+  /** Unique events Sentry accepted. */
+  events: number;
+  /** Deliveries Sentry accepted again with an id it already had (a lost acknowledgement's repeat). */
+  repeats: number;
+  kills: number;
+  checks: number;
+  ops: number;
+  violations: string[];
+}
+
+const DAY = 86_400_000;
+
+class SimWorker {
+  alive = true;
+  gate: QuotaGate;
+  relay: Relay;
+  store: Store;
+  clock: Clock;
+  pages: Pages;
+
+  constructor(
+    readonly name: string,
+    private world: World,
+  ) {
+    const w = world;
+    this.store = { tx: (work) => new Promise((resolve, reject) => w.schedule(w.t + w.int(0, 2), this, 'tx', () => void w.mem.run(work).then(resolve, reject))) };
+    this.clock = {
+      now: () => w.t,
+      after: (ms, fn) => {
+        const op = w.schedule(w.t + Math.max(0, ms), this, 'timer', fn);
+        return () => void (op.cancelled = true);
+      },
+    };
+    this.pages = {
+      list: () =>
+        new Promise((resolve) =>
+          w.schedule(w.t, this, 'list pages', () => resolve(w.pages.filter((p) => p.open).map((p) => ({ id: p.id, focused: p.focused, visible: p.visible })))),
+        ),
+      offer: (pageId, records, respondBy, ackBy) => w.offer(this, pageId, records, respondBy, ackBy),
+    };
+    this.gate = new QuotaGate({ ...w.config });
+    this.relay = new Relay({
+      store: this.store,
+      clock: this.clock,
+      pages: this.pages,
+      gate: this.gate,
+      newId: () => w.newId(),
+      online: () => true,
+      batchMs: w.config.batchMs,
+      batchSize: w.config.batchSize,
+      internalError: (err) => w.violation(`${name}: internal error ${String((err as Error)?.stack ?? err)}`),
+    });
+  }
+}
+
+export class World {
+  t = 0;
+  #seq = 0;
+  #ops: Op[] = [];
+  mem = new MemoryStore();
+  pages: SimPage[] = [];
+  workers: SimWorker[] = [];
+  config: SimConfig;
+  random: () => number;
+  sentry: SentryMode = '2xx';
+  ackLoss = 0;
+  /** How long Sentry takes to answer, at most. */
+  sentryMs = 40;
+  result: SimResult;
+  #trace?: (line: string) => void;
+  #ids = 0;
+  #workerNames = 0;
+  #pageNames = 0;
+  /** Sentry's side: every accepted event, by id. */
+  accepted = new Map<string, BackendReport>();
+  /** When each record that reached a page was admitted by the rate limit. */
+  #admittedAt = new Map<string, number>();
+  /** Offers not yet settled: event id → until when its lease holds. */
+  #openOffers = new Map<string, number>();
+  /** Records whose deletion (acknowledged) committed. */
+  #deleted = new Set<string>();
+
+  constructor(readonly seed: number, trace?: (line: string) => void) {
+    this.random = rng(seed);
+    this.#trace = trace;
+    const pick = <T>(xs: T[]) => xs[Math.floor(this.random() * xs.length)]!;
+    this.config = {
+      dedupeWindowMs: pick([0, 10_000, 60_000, 60_000]),
+      maxEventsPerMinute: pick([1, 3, 10, 10]),
+      outboxCap: this.random() < 0.3 ? this.int(2, 12) : 1000,
+      burstPerMinute: pick([3, 10]),
+      sustained5xxMs: 60_000,
+      batchMs: pick([0, 1000]),
+      batchSize: pick([1, 5, 20]),
+    };
+    this.sentryMs = this.random() < 0.3 ? 8000 : 40;
+    this.result = { seed, failures: 0, events: 0, repeats: 0, kills: 0, checks: 0, ops: 0, violations: [] };
+    this.mem.onCommit = () => this.#afterCommit();
+  }
+
+  int(lo: number, hi: number): number {
+    return lo + Math.floor(this.random() * (hi - lo + 1));
+  }
+
+  newId(): string {
+    return (++this.#ids).toString(16).padStart(32, '0');
+  }
+
+  trace(line: string): void {
+    this.#trace?.(`[${(this.t / 1000).toFixed(3).padStart(9)}s] ${line}`);
+  }
+
+  violation(what: string): void {
+    this.trace(`VIOLATION ${what}`);
+    this.result.violations.push(what);
+  }
+
+  schedule(at: number, owner: SimWorker | null, label: string, fn: () => void): Op {
+    const op = { at, seq: this.#seq++, owner, label, fn };
+    this.#ops.push(op);
+    return op;
+  }
+
+  /** Runs operations in time order until `until`; ties in a random order. */
+  async run(until: number): Promise<void> {
+    for (;;) {
+      let min = Infinity;
+      for (const op of this.#ops) if (op.at < min) min = op.at;
+      if (min > until) return;
+      const ready = this.#ops.filter((op) => op.at === min);
+      const op = ready[Math.floor(this.random() * ready.length)]!;
+      this.#ops.splice(this.#ops.indexOf(op), 1);
+      if (op.cancelled || (op.owner && !op.owner.alive)) continue;
+      this.t = op.at;
+      this.result.ops++;
+      if (process.env.SIM_TRACE_OPS) this.trace(`  op ${op.owner?.name ?? 'world'} ${op.label}`);
+      op.fn();
+      // Let every promise the operation settled run on: the core's next step is the next operation it schedules.
+      await new Promise((r) => setImmediate(r));
+    }
+  }
+
+  // ---- workers
+
+  controller(): SimWorker {
+    const live = this.workers.filter((w) => w.alive);
+    return live[live.length - 1] ?? this.startWorker();
+  }
+
+  startWorker(): SimWorker {
+    const w = new SimWorker(`w${++this.#workerNames}`, this);
+    this.workers.push(w);
+    this.trace(`${w.name} starts`);
+    w.relay.flushSoon(0);
+    return w;
+  }
+
+  kill(w: SimWorker): void {
+    w.alive = false;
+    this.result.kills++;
+    this.trace(`${w.name} KILLED`);
+  }
+
+  // ---- failures
+
+  failure(pageId: string, endpoint: string, status: number, gateway: string): void {
+    const w = this.controller();
+    const now = this.t;
+    const id = this.newId();
+    const report: BackendReport = {
+      eventId: id, kind: 'http_error', level: status >= 500 ? 'error' : 'warning', method: 'GET', url: `https://api.sim${endpoint}?gateway=${gateway}`,
+      endpoint, gateway, status, statusText: '', retryCount: 0, durationMs: 1, startedAt: now, online: true, occurrences: 1, firstSeen: now, lastSeen: now,
+    };
+    this.trace(`${w.name} sees ${endpoint} ${status} via ${gateway} from ${pageId || 'no page'} (${id.slice(-4)})`);
+    void w.store
+      .tx((tx) => w.gate.capture(tx, report, { clientId: pageId, now, newId: () => this.newId(), burstScopes: [['gateway', gateway], ['endpoint', endpoint]] }))
+      .then((decision) => {
+        // Committed: only now would the page get its response.
+        this.result.failures++;
+        this.trace(`${w.name} stored ${id.slice(-4)}: ${decision}`);
+        w.relay.added();
+      });
+  }
+
+  // ---- pages
+
+  openPage(): SimPage {
+    const p: SimPage = { id: `p${++this.#pageNames}`, open: true, frozen: false, visible: true, focused: this.random() < 0.5, done: new Set(), queue: [] };
+    this.pages.push(p);
+    this.trace(`${p.id} opens`);
+    this.#toWorker(p, 'hello', (w) => void w.relay.hello(p.id));
+    return p;
+  }
+
+  /** A message from a page to the worker: the browser starts a worker to receive it. */
+  #toWorker(p: SimPage, what: string, deliver: (w: SimWorker) => void): void {
+    this.schedule(this.t + this.int(0, 3), null, `${p.id} ${what}`, () => {
+      if (!p.open) return;
+      if (p.frozen) return void p.queue.push(() => this.#toWorker(p, what, deliver));
+      deliver(this.controller());
+    });
+  }
+
+  closePage(p: SimPage): void {
+    p.open = false;
+    this.trace(`${p.id} closes`);
+  }
+
+  freeze(p: SimPage): void {
+    p.frozen = true;
+    this.trace(`${p.id} freezes`);
+  }
+
+  unfreeze(p: SimPage): void {
+    p.frozen = false;
+    this.trace(`${p.id} resumes`);
+    const queued = p.queue.splice(0);
+    for (const work of queued) work();
+    this.pageAsks(p);
+  }
+
+  /** The page's bridge asks for what waits (it came into view, or online). */
+  pageAsks(p: SimPage): void {
+    this.#toWorker(p, 'flush', (w) => void w.relay.asked(p.id));
+  }
+
+  // ---- the relay's offers, and the pages' bridge
+
+  offer(w: SimWorker, pageId: string, records: OutboxRecord[], respondBy: number, ackBy: number): Promise<OfferResult> {
+    const ids = records.map((r) => r.eventId);
+    for (const r of records) {
+      this.result.checks++;
+      const held = this.#openOffers.get(r.eventId);
+      if (held !== undefined && this.t < held) this.violation(`${r.eventId} offered by ${w.name} while another offer holds it until ${held}`);
+      this.#openOffers.set(r.eventId, r.leaseUntil ?? 0);
+      if (r.admittedAt !== undefined) this.#admittedAt.set(r.eventId, r.admittedAt);
+    }
+    this.trace(`${w.name} offers ${ids.map((i) => i.slice(-4)).join(',')} to ${pageId}`);
+    return new Promise((resolve) => {
+      let settled = false;
+      let received = false;
+      const settle = (acked: string[]) => {
+        if (settled) return;
+        settled = true;
+        for (const id of ids) this.#openOffers.delete(id);
+        resolve({ received, acked });
+      };
+      w.clock.after(respondBy + 500 - this.t, () => {
+        if (!received) settle([]);
+      });
+      const port = {
+        received: () => {
+          if (settled || received) return;
+          received = true;
+          w.clock.after(ackBy - this.t, () => settle([]));
+        },
+        ack: (acked: string[]) => settle(acked.filter((id) => ids.includes(id))),
+      };
+      // The message reaches the page (if it is still open) whatever happens to the worker.
+      this.schedule(this.t + this.int(0, 3), null, `batch to ${pageId}`, () => this.#pageGets(pageId, records, respondBy, w, port));
+    });
+  }
+
+  /** A page's answer on a batch's port: lost if the worker that offered it is gone. */
+  #reply(w: SimWorker, fn: () => void): void {
+    this.schedule(this.t + this.int(0, 3), null, 'reply', () => {
+      if (w.alive) fn();
+    });
+  }
+
+  #pageGets(pageId: string, records: OutboxRecord[], respondBy: number, w: SimWorker, port: { received(): void; ack(ids: string[]): void }): void {
+    const p = this.pages.find((x) => x.id === pageId);
+    if (!p || !p.open) return;
+    if (p.frozen) return void p.queue.push(() => this.#pageGets(pageId, records, respondBy, w, port));
+    // The bridge drops a batch that comes after its deadline: the worker has offered it elsewhere.
+    if (this.t > respondBy) return void this.trace(`${p.id} drops a late batch`);
+    this.#reply(w, port.received);
+    const already = records.filter((r) => p.done.has(r.eventId)).map((r) => r.eventId);
+    const fresh = records.filter((r) => !p.done.has(r.eventId));
+    let left = fresh.length;
+    const acked: string[] = [...already];
+    const finish = () => {
+      const send = () => {
+        if (!p.open) return;
+        if (p.frozen) return void p.queue.push(send);
+        if (this.random() < this.ackLoss) return void this.trace(`${p.id} ack LOST`);
+        this.#reply(w, () => port.ack(acked));
+      };
+      send();
+    };
+    if (left === 0) return finish();
+    for (const r of fresh) {
+      const mode = this.sentry;
+      this.schedule(this.t + this.int(1, this.sentryMs), null, `sentry ${mode}`, () => {
+        if (mode === '2xx') {
+          this.#accept(r.report as BackendReport);
+          p.done.add(r.eventId);
+          acked.push(r.eventId);
+        }
+        if (--left === 0) finish();
+      });
+    }
+  }
+
+  #accept(report: BackendReport): void {
+    this.result.checks++;
+    if (this.accepted.has(report.eventId)) {
+      this.result.repeats++;
+      if (this.#deleted.has(report.eventId)) this.violation(`${report.eventId} delivered again after its acknowledgement was stored`);
+      const first = this.accepted.get(report.eventId)!;
+      if (JSON.stringify(first) !== JSON.stringify(report)) this.violation(`${report.eventId} delivered again with different content`);
+      return;
+    }
+    this.trace(`sentry accepts ${report.eventId.slice(-4)} ${report.kind} x${report.occurrences}${report.heldBack ? ` +${report.heldBack} held` : ''}`);
+    this.accepted.set(report.eventId, report);
+  }
+
+  // ---- invariants
+
+  #lastOutbox = new Set<string>();
+
+  #afterCommit(): void {
+    this.result.checks++;
+    const now = new Set(this.mem.outbox.keys());
+    for (const id of this.#lastOutbox) if (!now.has(id)) this.#deleted.add(id);
+    this.#lastOutbox = now;
+    if (this.mem.outbox.size > this.config.outboxCap) this.violation(`outbox holds ${this.mem.outbox.size} > cap ${this.config.outboxCap}`);
+    if (this.mem.meta.size > 1100) this.violation(`meta holds ${this.mem.meta.size} entries`);
+  }
+
+  /** After the run: everything accounted for, the rate limit kept, nothing left behind. */
+  finalChecks(): void {
+    const events = [...this.accepted.values()];
+    this.result.events = events.length;
+    let accounted = 0;
+    const admitted: number[] = [];
+    const alerts: number[] = [];
+    for (const e of events) {
+      if (e.kind === 'burst') {
+        alerts.push(e.firstSeen);
+        continue;
+      }
+      accounted += e.occurrences + (e.heldBack ?? 0);
+      const at = this.#admittedAt.get(e.eventId);
+      if (at === undefined) this.violation(`${e.eventId} reached Sentry without passing the rate limit`);
+      else admitted.push(at);
+    }
+    this.result.checks += 4;
+    if (accounted !== this.result.failures) this.violation(`accounted ${accounted} of ${this.result.failures} failures`);
+    const within = (times: number[], window: number, max: number, what: string) => {
+      times.sort((a, b) => a - b);
+      for (let i = 0, j = 0; i < times.length; i++) {
+        while (times[j]! <= times[i]! - window) j++;
+        if (i - j + 1 > max) return this.violation(`${i - j + 1} ${what} within ${window} ms (max ${max})`);
+      }
+    };
+    within(admitted, RATE_WINDOW_MS, this.config.maxEventsPerMinute, 'reports');
+    within(alerts, 3_600_000, ALERTS_PER_HOUR, 'burst alerts');
+    if (this.mem.outbox.size > 0) this.violation(`${this.mem.outbox.size} records never delivered`);
+    const limit = this.mem.meta.get('limit') as LimitState | undefined;
+    if (limit && limit.heldBack > 0) this.violation(`${limit.heldBack} held back and never reported`);
+    for (const [k, v] of this.mem.meta) if (k.startsWith('fold ') && (v as FoldState).pending > 0) this.violation(`${k} still holds ${(v as FoldState).pending}`);
+  }
+}
+
+/**
+ * One seeded run: a random timeline of failures and faults over up to ten
+ * minutes, then a calm period (a live worker, an open page, Sentry up) in
+ * which everything must drain; then the invariants.
+ */
+export async function simulate(seed: number, trace?: (line: string) => void): Promise<SimResult> {
+  const w = new World(seed, trace);
+  const r = w.random;
+  const span = w.int(10_000, 600_000);
+  const endpoints = ['/v1/models', '/v1/chat/completions', '/v1/images', '/v1/embeddings'].slice(0, w.int(1, 4));
+  const gateways = ['openrouter', 'groq', 'all'].slice(0, w.int(1, 3));
+  const statuses = [503, 429, 500].slice(0, w.int(1, 2));
+  w.schedule(0, null, 'first page', () => void w.openPage());
+  const failures = w.int(1, 30);
+  for (let i = 0; i < failures; i++) {
+    const at = w.int(0, span);
+    const e = endpoints[w.int(0, endpoints.length - 1)]!;
+    const s = statuses[w.int(0, statuses.length - 1)]!;
+    const g = gateways[w.int(0, gateways.length - 1)]!;
+    w.schedule(at, null, 'failure', () => {
+      const open = w.pages.filter((p) => p.open && !p.frozen);
+      w.failure(open.length > 0 ? open[w.int(0, open.length - 1)]!.id : '', e, s, g);
+    });
+  }
+  // A burst: many failures of one endpoint in a short time.
+  if (r() < 0.3) {
+    const at = w.int(0, span);
+    for (let i = 0; i < w.int(5, 25); i++) w.schedule(at + i * w.int(50, 3000), null, 'burst failure', () => w.failure(w.pages.find((p) => p.open)?.id ?? '', '/v1/burst', 502, 'groq'));
+  }
+  const faults = w.int(0, 12);
+  for (let i = 0; i < faults; i++) {
+    const at = w.int(0, span);
+    const kind = w.int(0, 9);
+    w.schedule(at, null, 'fault', () => {
+      const live = w.workers.filter((x) => x.alive);
+      const open = w.pages.filter((p) => p.open);
+      switch (kind) {
+        case 0:
+        case 1: // the browser kills the worker (a crash, the user quits, an idle stop)
+          if (live.length > 0) w.kill(live[w.int(0, live.length - 1)]!);
+          if (r() < 0.5) w.startWorker();
+          break;
+        case 2: // a new version starts while the old one still runs
+          w.startWorker();
+          break;
+        case 3:
+          w.openPage();
+          break;
+        case 4:
+          if (open.length > 0) w.closePage(open[w.int(0, open.length - 1)]!);
+          break;
+        case 5: {
+          const p = open[w.int(0, Math.max(0, open.length - 1))];
+          if (p && !p.frozen) {
+            w.freeze(p);
+            w.schedule(w.t + w.int(1000, 120_000), null, 'unfreeze', () => p.open && p.frozen && w.unfreeze(p));
+          }
+          break;
+        }
+        case 6:
+        case 7:
+          w.sentry = (['2xx', '429', '5xx', 'network'] as const)[w.int(0, 3)]!;
+          w.trace(`sentry answers ${w.sentry}`);
+          break;
+        case 8:
+          w.ackLoss = r() < 0.5 ? 0 : 0.3;
+          break;
+        case 9:
+          for (const p of open) p.focused = r() < 0.5;
+          break;
+      }
+    });
+  }
+  await w.run(span);
+  // Calm: Sentry up, no more faults, a page open and awake; everything must drain.
+  w.trace('--- calm ---');
+  w.sentry = '2xx';
+  w.ackLoss = 0;
+  for (const p of w.pages) if (p.open && p.frozen) w.unfreeze(p);
+  if (!w.pages.some((p) => p.open)) w.openPage();
+  // The next thing a page does (come into view, make a request) reaches the worker, starting one if none runs.
+  for (const p of w.pages) if (p.open) w.pageAsks(p);
+  await w.run(span + DAY);
+  w.finalChecks();
+  return w.result;
+}
+
+/**
+ * Many runs, `parallel` at a time: each world is independent, so interleaving
+ * them changes nothing in any one of them, and the event loop's turns are shared.
+ */
+export async function simulateMany(from: number, runs: number, progress?: (done: number) => void, parallel = 64): Promise<SimResult[]> {
+  const results: SimResult[] = [];
+  let next = from;
+  const lane = async () => {
+    while (next < from + runs) {
+      const seed = next++;
+      results.push(await simulate(seed));
+      progress?.(results.length);
+    }
+  };
+  await Promise.all(Array.from({ length: parallel }, lane));
+  return results.sort((a, b) => a.seed - b.seed);
+}
