@@ -4,7 +4,7 @@
  */
 import type { Event } from '@sentry/core';
 import { expect, openWithoutWorker, test } from './fixtures.js';
-import { bucketOf, bucketUpper, mergeBuckets, percentile, type HealthReport, type HealthSeries } from '../sw/health.js';
+import { bucketOf, bucketUpper, mergeBuckets, percentile, type HealthReport, type HealthSeries } from '../sw/health/aggregate.js';
 
 /** Every window the page received so far, merged per series. */
 function merged(windows: HealthReport[]): Map<string, HealthSeries> {

@@ -1,5 +1,5 @@
 import { metrics, type Scope } from '@sentry/core';
-import { bucketUpper, percentile, type HealthReport } from '../sw/health.js';
+import { bucketUpper, percentile, type HealthReport } from '../sw/health/aggregate.js';
 
 export interface MetricPoint {
   type: 'count' | 'distribution' | 'gauge';

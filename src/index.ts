@@ -1,6 +1,6 @@
 export { registerBackendMonitor, unregisterBackendMonitor, workerQuery, type BackendMonitor, type BackendMonitorOptions, type HealthListener, type WorkerOptions } from './registerBackendMonitor.js';
 export { healthToMetrics, type MetricPoint } from './healthToMetrics.js';
-export { percentile, bucketOf, bucketUpper, mergeBuckets, type HealthReport, type HealthSeries } from '../sw/health.js';
+export { percentile, bucketOf, bucketUpper, mergeBuckets, type HealthReport, type HealthSeries } from '../sw/health/aggregate.js';
 export {
   backendMonitorIntegration,
   BACKEND_MONITOR_INTEGRATION_NAME,

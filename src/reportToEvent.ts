@@ -1,5 +1,5 @@
 import type { Event, SeverityLevel } from '@sentry/core';
-import { statusTag } from '../sw/classify.js';
+import { statusTag } from '../sw/report/classify.js';
 import type { BackendReport } from '../sw/protocol.js';
 import { reasonPhrase } from './statusText.js';
 
