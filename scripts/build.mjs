@@ -20,7 +20,7 @@ await Promise.all([
   // The kill-switch worker.
   build({ ...common, entryPoints: ['sw/killSwitch.ts'], outfile: 'dist/gatewayz-sw-disabled.js', format: 'iife', target: 'es2020', minify: true }),
   // The drop-in registration script for any site, Sentry included.
-  build({ ...common, entryPoints: ['src/register/main.ts'], outfile: 'dist/gatewayz-register.js', format: 'iife', target: 'es2020', minify: true, sourcemap: 'linked', define: production }),
+  build({ ...common, entryPoints: ['src/register/main.ts'], outfile: 'dist/gatewayz-register.js', format: 'iife', target: 'es2020', minify: true, define: production }),
   // The page bridge alone, minified: the size budget's subject.
   build({ ...common, entryPoints: ['src/registerBackendMonitor.ts'], outfile: 'dist/bridge.min.js', format: 'esm', target: 'es2020', minify: true }),
   // Package entry points for bundlers: the page, the worker (for Workbox apps) and the Vite plugin.
@@ -50,7 +50,7 @@ async function buildWorker() {
     ecma: 2022,
     toplevel: true,
     compress: { passes: 2 },
-    sourceMap: { content: map, filename: 'gatewayz-sw.js', url: 'gatewayz-sw.js.map' },
+    sourceMap: { content: map, filename: 'gatewayz-sw.js' },
   });
   await writeFile('dist/gatewayz-sw.js', min.code);
   await writeFile('dist/gatewayz-sw.js.map', min.map);
