@@ -27,6 +27,7 @@ await Promise.all([
   build({ ...common, entryPoints: ['src/index.ts'], outfile: 'dist/index.js', format: 'esm', target: 'es2020', external: ['@sentry/*'] }),
   build({ ...common, entryPoints: ['sw/index.ts'], outfile: 'dist/sw.js', format: 'esm', target: 'es2020', external: ['workbox-*', 'idb'] }),
   build({ ...common, entryPoints: ['src/vite.ts'], outfile: 'dist/vite.js', format: 'esm', platform: 'node', target: 'node20', external: ['vite'] }),
+  build({ ...common, entryPoints: ['src/next.ts'], outfile: 'dist/next.js', format: 'esm', platform: 'node', target: 'node20' }),
   build({ ...common, entryPoints: ['src/playwright/index.ts'], outfile: 'dist/playwright.js', format: 'esm', platform: 'node', target: 'node20', external: ['@playwright/test', '@sentry/core'] }),
   // The e2e harness page and the demo's launcher.
   build({ ...common, entryPoints: { app: 'e2e/app/main.ts' }, outdir: 'e2e/.build', format: 'esm', target: 'es2022', sourcemap: 'inline' }),
