@@ -10,6 +10,12 @@ export default defineConfig({
   expect: { timeout: 15_000 },
   reporter: [['list'], ['./e2e/summaryReporter.ts']],
   forbidOnly: !!process.env.CI,
+  // The Next.js fixture is built once per run (next.setup.ts), only for the suites that use it (next*.spec.ts).
+  projects: [
+    { name: 'next-build', testMatch: '**/next.setup.ts' },
+    { name: 'e2e', testIgnore: '**/next*.spec.ts' },
+    { name: 'next', testMatch: '**/next*.spec.ts', dependencies: ['next-build'] },
+  ],
   use: {
     browserName: 'chromium',
     headless: true,

@@ -12,9 +12,9 @@ export function accountFor(events: Event[]): { accounted: number; duplicated: nu
       continue;
     }
     seen.add(e.event_id!);
-    const ctx = (e.contexts?.backend_api ?? {}) as { occurrences?: number; held_back?: number; failure_kind?: string };
+    const ctx = (e.contexts?.backend_api ?? {}) as { occurrences?: number; held_back?: number };
     // A held-back summary and a burst alert stand for no failure of their own.
-    const occurrences = ctx.failure_kind === 'rate_limited' || ctx.failure_kind === 'burst' ? 0 : (ctx.occurrences ?? 1);
+    const occurrences = e.tags?.failure_kind === 'rate_limited' || e.tags?.failure_kind === 'burst' ? 0 : (ctx.occurrences ?? 1);
     accounted += occurrences + (ctx.held_back ?? 0);
   }
   return { accounted, duplicated, events: seen.size };

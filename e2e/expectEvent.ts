@@ -42,7 +42,6 @@ export function expectBackendEvent(event: Event, e: Expected): void {
     method: e.method,
     gateway: e.gateway,
     retry_count: 0,
-    failure_kind: e.kind,
     ...e.context,
   });
   expect(typeof ctx.duration_ms).toBe('number');

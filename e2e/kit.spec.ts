@@ -5,7 +5,12 @@
  * `gateway` answers the worker's own fetches, and its `sentry` takes the
  * envelopes in-process. Nothing leaves the machine.
  */
-import { appUrl, expect, test } from './fixtures.js';
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { appUrl, expect, freePort, test } from './fixtures.js';
 
 const API = 'https://api.gatewayz.ai';
 const SAAS_DSN = 'https://publickey@o4500000000000000.ingest.sentry.io/4500000000000000';
@@ -53,3 +58,26 @@ test('serviceWorker.stop stops the worker; network.offline reaches it; the next 
   expect((await page.evaluate(() => window.harness.stats()))?.observed).toBe(1);
   void api;
 });
+
+test('README\'s kit example passes under README\'s playwright.config, against a Vite app on the real API origin and a sentry.io DSN', async () => {
+  test.setTimeout(120_000);
+  // A Playwright run of its own, as a user's project would have: e2e/sites/kit-user
+  // holds README's config and example (test/readme.test.ts keeps them in step).
+  const config = fileURLToPath(new URL('sites/kit-user/playwright.config.ts', import.meta.url));
+  const cli = fileURLToPath(new URL('../node_modules/@playwright/test/cli.js', import.meta.url));
+  const output = await mkdtemp(join(tmpdir(), 'gatewayz-kit-'));
+  // Only the user's environment: nothing of this run's own Playwright worker.
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(TEST_|PW_|PLAYWRIGHT_)/.test(k)));
+  const run = spawn(process.execPath, [cli, 'test', '--config', config, '--reporter', 'line', '--output', output, '--workers', '1'], {
+    env: { ...env, PORT: String(await freePort()), VITE_API_ORIGIN: API, SENTRY_DSN: SAAS_DSN, MONITOR_ENABLED: 'true', CI: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  run.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  run.stderr.on('data', (d: Buffer) => (out += d.toString()));
+  const code = await new Promise<number | null>((resolve) => run.on('exit', resolve));
+  await rm(output, { recursive: true, force: true });
+  expect(out, out).toMatch(/\b1 passed\b/);
+  expect(code, out).toBe(0);
+});
+

@@ -20,13 +20,14 @@ await Promise.all([
   // The kill-switch worker.
   build({ ...common, entryPoints: ['sw/killSwitch.ts'], outfile: 'dist/gatewayz-sw-disabled.js', format: 'iife', target: 'es2020', minify: true }),
   // The drop-in registration script for any site, Sentry included.
-  build({ ...common, entryPoints: ['src/register/main.ts'], outfile: 'dist/gatewayz-register.js', format: 'iife', target: 'es2020', minify: true, sourcemap: 'linked', define: production }),
+  build({ ...common, entryPoints: ['src/register/main.ts'], outfile: 'dist/gatewayz-register.js', format: 'iife', target: 'es2020', minify: true, define: production }),
   // The page bridge alone, minified: the size budget's subject.
   build({ ...common, entryPoints: ['src/registerBackendMonitor.ts'], outfile: 'dist/bridge.min.js', format: 'esm', target: 'es2020', minify: true }),
   // Package entry points for bundlers: the page, the worker (for Workbox apps) and the Vite plugin.
   build({ ...common, entryPoints: ['src/index.ts'], outfile: 'dist/index.js', format: 'esm', target: 'es2020', external: ['@sentry/*'] }),
   build({ ...common, entryPoints: ['sw/index.ts'], outfile: 'dist/sw.js', format: 'esm', target: 'es2020', external: ['workbox-*', 'idb'] }),
   build({ ...common, entryPoints: ['src/vite.ts'], outfile: 'dist/vite.js', format: 'esm', platform: 'node', target: 'node20', external: ['vite'] }),
+  build({ ...common, entryPoints: ['src/next.ts'], outfile: 'dist/next.js', format: 'esm', platform: 'node', target: 'node20' }),
   build({ ...common, entryPoints: ['src/playwright/index.ts'], outfile: 'dist/playwright.js', format: 'esm', platform: 'node', target: 'node20', external: ['@playwright/test', '@sentry/core'] }),
   // The e2e harness page and the demo's launcher.
   build({ ...common, entryPoints: { app: 'e2e/app/main.ts' }, outdir: 'e2e/.build', format: 'esm', target: 'es2022', sourcemap: 'inline' }),
@@ -50,7 +51,7 @@ async function buildWorker() {
     ecma: 2022,
     toplevel: true,
     compress: { passes: 2 },
-    sourceMap: { content: map, filename: 'gatewayz-sw.js', url: 'gatewayz-sw.js.map' },
+    sourceMap: { content: map, filename: 'gatewayz-sw.js' },
   });
   await writeFile('dist/gatewayz-sw.js', min.code);
   await writeFile('dist/gatewayz-sw.js.map', min.map);

@@ -1,4 +1,4 @@
-import type { Client, Integration } from '@sentry/core';
+import type { Client } from '@sentry/core';
 import { captureHealthMetrics } from './healthToMetrics.js';
 import { deliverToSentry } from './deliverToSentry.js';
 import { registerBackendMonitor, type BackendMonitor, type BackendMonitorOptions } from './registerBackendMonitor.js';
@@ -8,7 +8,17 @@ export const BACKEND_MONITOR_INTEGRATION_NAME = 'BackendMonitor';
 /** The worker's options plus where it is served; see `registerBackendMonitor`. */
 export type BackendMonitorIntegrationOptions = Omit<BackendMonitorOptions, 'deliver'>;
 
-export interface BackendMonitorIntegration extends Integration {
+/**
+ * A Sentry integration. Declared here rather than as `@sentry/core`'s
+ * `Integration`, whose `Client` type differs from one SDK version to the next,
+ * so that an app on another 10.x or 11.x version than the one this package was
+ * built with can still put it in its `integrations` (TypeScript otherwise
+ * rejects the two `Client` types as incompatible).
+ */
+export interface BackendMonitorIntegration {
+  name: string;
+  /** Takes the Sentry client it is installed on. */
+  setup(client: unknown): void;
   /** Set once the integration is set up on a client. */
   monitor?: BackendMonitor;
 }
@@ -22,7 +32,8 @@ export interface BackendMonitorIntegration extends Integration {
 export function backendMonitorIntegration(options: BackendMonitorIntegrationOptions = {}): BackendMonitorIntegration {
   const integration: BackendMonitorIntegration = {
     name: BACKEND_MONITOR_INTEGRATION_NAME,
-    setup(client: Client) {
+    setup(sentryClient: unknown) {
+      const client = sentryClient as Client;
       integration.monitor = registerBackendMonitor({
         ...options,
         deliver: deliverToSentry(client),

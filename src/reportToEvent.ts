@@ -42,23 +42,25 @@ export function reportMessage(r: BackendReport): string {
 }
 
 /**
- * Maps one worker report to a Sentry event (DESIGN.md "What a report carries").
- * Pure: the page's scope (user, release, tags) is applied by the Sentry client
- * that captures it.
+ * Maps one worker report to a Sentry event: the fields README.md lists under
+ * "What an event carries". Pure: the page's scope (user, release, tags) is
+ * applied by the Sentry client that captures it.
  */
 export function reportToEvent(r: BackendReport): Event & { event_id: string } {
   const status = statusTag(r.kind, r.status);
+  // The seed tracker's fields first, then only what this failure has. The kind
+  // is a tag, not repeated here: Spotlight folds any context of more than ten
+  // keys away behind "{...}", and a plain failure's context fits in ten.
   const context: Record<string, unknown> = {
     endpoint: r.url,
     status_code: r.kind === 'timeout' ? 408 : r.status,
     method: r.method,
     gateway: r.gateway,
     retry_count: r.retryCount,
-    duration_ms: r.durationMs,
-    online: r.online,
-    failure_kind: r.kind,
   };
   if (r.responsePreview !== undefined) context.response_preview = r.responsePreview;
+  context.duration_ms = r.durationMs;
+  context.online = r.online;
   if (r.retryAfter !== undefined) context.retry_after = r.retryAfter;
   if (r.timeoutMs !== undefined) context.timeout_ms = r.timeoutMs;
   if (r.requestId !== undefined) context.request_id = r.requestId;

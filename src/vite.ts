@@ -1,12 +1,14 @@
 /**
  * The Vite plugin: one line in `plugins`, no change to application code.
  *
+ *   import { defineConfig } from 'vite';
  *   import gatewayzMonitor from 'gatewayz-sw-monitor/vite';
  *   export default defineConfig({ plugins: [gatewayzMonitor({ origins: ['https://api.gatewayz.ai'], dsn: '...' })] });
  *
  * `vite build` emits the worker (`gatewayz-sw.js`) and the registration script
  * (`gatewayz-register.js`) at the site root and adds the script tag to
- * index.html; `vite dev` and `vite preview` serve the same.
+ * index.html; `vite dev` and `vite preview` serve the same. Both files are
+ * emitted as built, without source maps (README: "What the package needs").
  */
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';

@@ -60,7 +60,6 @@ describe('buildReport → reportToEvent', () => {
           retry_count: 2,
           duration_ms: 250,
           online: true,
-          failure_kind: 'http_error',
           response_preview: '{"error":"Service temporarily unavailable"}',
           request_id: 'req-1',
           content_type: 'application/json',
@@ -68,6 +67,18 @@ describe('buildReport → reportToEvent', () => {
       },
       fingerprint: ['backend_api', 'GET', '/v1/models', '503'],
     });
+  });
+
+  it('the context leads with the seed\'s fields and stays within the ten keys Spotlight shows unfolded', () => {
+    const report = buildReport(
+      observe({ headers: headers({ 'x-request-id': 'req-1', 'content-type': 'application/json' }), preview: '{"error":"down"}', retryCount: 1 }),
+      DEFAULT_CONFIG,
+    );
+    const keys = Object.keys(reportToEvent(report).contexts?.backend_api ?? {});
+    expect(keys.slice(0, 6)).toEqual(['endpoint', 'status_code', 'method', 'gateway', 'retry_count', 'response_preview']);
+    expect(keys.length).toBeLessThanOrEqual(10);
+    // The kind is on the event once, as a tag.
+    expect(keys).not.toContain('failure_kind');
   });
 
   it('a timeout says how long, tags 408 and keys the fingerprint on the kind', () => {

@@ -32,9 +32,16 @@ Sentry.init({
 Sentry.setUser({ id: 'demo-user' });
 
 $('#api').textContent = API;
-$('#sink').innerHTML = import.meta.env.VITE_SENTRY_DSN
-  ? 'your Sentry project (VITE_SENTRY_DSN)'
-  : 'the local Spotlight sidecar: open <a href="http://localhost:8969" target="_blank">http://localhost:8969</a>';
+if (import.meta.env.VITE_SENTRY_DSN) $('#sink').textContent = 'your Sentry project (VITE_SENTRY_DSN)';
+else {
+  // Spotlight opens on Traces; the link goes straight to its Errors view, where these events are.
+  const link = document.createElement('a');
+  link.id = 'spotlight';
+  link.href = import.meta.env.VITE_SPOTLIGHT_ERRORS ?? 'http://localhost:8969/telemetry/errors';
+  link.target = '_blank';
+  link.textContent = 'Errors in Spotlight';
+  $('#sink').replaceChildren('the local Spotlight sidecar: open ', link);
+}
 
 void integration.monitor?.info.then((info) => {
   $('#status').textContent = info ? `v${info.version}, ${info.observing ? 'observing' : 'NOT observing (see console)'}` : 'not running (see console)';
