@@ -18,9 +18,6 @@ import { scrubText } from './report/scrub.js';
 
 declare const self: ServiceWorkerGlobalScope;
 
-/** Past this many stored reports, new ones are folded into the held-back count. */
-export const OUTBOX_CAP = 1000;
-
 /**
  * A user's last word on a report before it is stored: return it (changed or
  * not), or null to drop it. It sees the report before its error-body preview
@@ -36,7 +33,6 @@ export interface MonitorOptions {
   store?: Store;
   clock?: Clock;
   pages?: Pages;
-  outboxCap?: number;
 }
 
 export class Monitor {
@@ -57,7 +53,7 @@ export class Monitor {
     this.#beforeReport = options.beforeReport;
     this.#clock = options.clock ?? systemClock;
     this.store = options.store ?? new IdbStore();
-    this.gate = new QuotaGate({ ...this.config, outboxCap: options.outboxCap ?? OUTBOX_CAP });
+    this.gate = new QuotaGate(this.config);
     this.relay = new Relay({
       store: this.store,
       clock: this.#clock,

@@ -23,6 +23,8 @@ export interface MonitorConfig {
   dedupeWindowMs: number;
   /** At most this many reports leave per minute; the rest are counted. Default 10. */
   maxEventsPerMinute: number;
+  /** Reports the outbox keeps at most; past it, new failures are counted as held back. Default 1000. */
+  outboxCap: number;
   /** Extra query parameter names whose values are scrubbed. */
   scrubParams: string[];
   /** Health aggregates leave the worker this often. Default 60000. */
@@ -48,6 +50,7 @@ export const DEFAULT_CONFIG: MonitorConfig = {
   batchSize: 20,
   dedupeWindowMs: 60_000,
   maxEventsPerMinute: 10,
+  outboxCap: 1000,
   scrubParams: [],
   healthIntervalMs: 60_000,
   burstPerMinute: 10,
@@ -73,6 +76,7 @@ const LIMITS: Partial<Record<ConfigKey, [min: number, max: number]>> = {
   batchSize: [1, 1000],
   dedupeWindowMs: [0, 3_600_000],
   maxEventsPerMinute: [1, 10_000],
+  outboxCap: [10, 100_000],
   healthIntervalMs: [1000, 3_600_000],
   burstPerMinute: [1, 100_000],
   sustained5xxMs: [1000, 86_400_000],

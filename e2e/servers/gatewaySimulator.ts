@@ -27,6 +27,8 @@ export interface FaultRule {
   headers?: Record<string, string>;
   /** Wait this long before sending headers. */
   delayMs?: number;
+  /** Send the headers and the body's first 20 bytes at once, the rest this much later. */
+  bodyDelayMs?: number;
 }
 
 const CORS = {
@@ -162,6 +164,12 @@ export async function startGatewaySimulator(options: { port?: number; host?: str
     if (rule.action === 'hang') return; // never answers; the socket closes with the server
     if (!rule.status) return normal(req, res, url);
     res.writeHead(rule.status, { ...CORS, 'content-type': 'application/json', ...rule.headers });
+    if (rule.bodyDelayMs && req.method !== 'HEAD') {
+      const body = rule.body ?? '';
+      res.write(body.slice(0, 20));
+      setTimeout(() => res.end(body.slice(20)), rule.bodyDelayMs);
+      return;
+    }
     res.end(req.method === 'HEAD' ? undefined : (rule.body ?? ''));
   });
 

@@ -112,6 +112,7 @@ export const test = base.extend<KitFixtures, KitWorkerFixtures>({
         whenOnline(context, route, async () => {
           if (route.request().method() === 'OPTIONS') return route.fulfill({ status: 204, headers: CORS });
           const answer = sentryRecorder.ingest(route.request().postDataBuffer() ?? Buffer.alloc(0));
+          if (answer.delayMs) await new Promise((r) => setTimeout(r, answer.delayMs));
           await route.fulfill({ status: answer.status, headers: { ...CORS, 'content-type': 'application/json', ...answer.headers }, body: answer.body });
         }),
     );

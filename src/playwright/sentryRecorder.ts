@@ -17,6 +17,8 @@ export interface RecordedEvent {
 export interface PlannedAnswer {
   status: number;
   headers?: Record<string, string>;
+  /** Answer this much later (the envelope is taken at once): a slow ingest, to hold a batch in flight. */
+  delayMs?: number;
 }
 
 export interface SentryRecorder {
