@@ -79,6 +79,8 @@ async function main(): Promise<void> {
   };
   log('1,000 sequential small GETs');
   const seq = await pooled('bench.sequential(100)');
+  log('1,000 sequential failing GETs (503)');
+  const seqFail = await pooled('bench.sequentialFailing(100)');
   log('200 concurrent GETs');
   const conc = await rounds((s, p) => ev<{ wall: number; each: number[] }>(p, 'bench.concurrent(200)'));
   log('5 MB download');
@@ -118,10 +120,12 @@ async function main(): Promise<void> {
     ['SSE: time to first event (ms)', pick((s) => median(sse[s].map((x) => x.first))), ''],
     ['SSE: median gap between events (ms, server sends every 25)', pick((s) => median(sse[s].flatMap((x) => x.gaps))), ''],
     ['1,000 GETs to an unwatched origin: median latency (ms)', pick((s) => m(unw, s)), ''],
+    ['1,000 sequential failing GETs (503): median latency (ms)', pick((s) => m(seqFail, s)), 'write-ahead'],
   ];
   const ratio = (row: Record<Setup, number>, x: Setup, y: Setup) => row[x] / row[y];
-  const [seqRow, , concRow, , sseFirst, , unwRow] = rows.map((r) => r[1]);
+  const [seqRow, , concRow, , sseFirst, , unwRow, failRow] = rows.map((r) => r[1]);
   const targets: Array<[string, string, boolean, string]> = [
+    ['failing GETs, write-ahead (c)/(b) ≤ 1.10', fmt(ratio(failRow!, 'c', 'b'), 3), ratio(failRow!, 'c', 'b') <= 1.1, ''],
     ['sequential (c)/(b) ≤ 1.05', fmt(ratio(seqRow!, 'c', 'b'), 3), ratio(seqRow!, 'c', 'b') <= 1.05, ''],
     ['concurrent (c)/(b) ≤ 1.05', fmt(ratio(concRow!, 'c', 'b'), 3), ratio(concRow!, 'c', 'b') <= 1.05, ''],
     ['unwatched origin (c)/(a) ≤ 1.02', fmt(ratio(unwRow!, 'c', 'a'), 3), ratio(unwRow!, 'c', 'a') <= 1.02, ''],

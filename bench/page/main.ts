@@ -52,6 +52,12 @@ const bench = {
     for (let i = 0; i < n; i++) out.push(await timed(`${base}/v1/ping?i=${i}`));
     return out;
   },
+  /** Sequential GETs the API answers 503: each one's failure is stored before the page gets it (write-ahead). */
+  async sequentialFailing(n: number): Promise<number[]> {
+    const out: number[] = [];
+    for (let i = 0; i < n; i++) out.push(await timed(`${api}/v1/fail/b?i=${i}`));
+    return out;
+  },
   async concurrent(n: number): Promise<{ wall: number; each: number[] }> {
     const t = performance.now();
     const each = await Promise.all(Array.from({ length: n }, (_, i) => timed(`${api}/v1/ping?c=${i}`)));
