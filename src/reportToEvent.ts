@@ -70,6 +70,8 @@ export function reportToEvent(r: BackendReport): Event & { event_id: string } {
   if (r.streamBytes !== undefined) context.stream_bytes = r.streamBytes;
   if (r.streamEvents !== undefined) context.stream_events = r.streamEvents;
   if (r.burst) Object.assign(context, { burst_scope: r.burst.scope, burst_key: r.burst.key, burst_reason: r.burst.reason, burst_count: r.burst.count });
+  if (r.burst?.suppressed) context.burst_alerts_suppressed = r.burst.suppressed;
+  if (r.occurrencesByGateway) context.occurrences_by_gateway = r.occurrencesByGateway;
   if (r.occurrences > 1) {
     context.occurrences = r.occurrences;
     context.first_seen = new Date(r.firstSeen).toISOString();

@@ -117,6 +117,9 @@ describe('buildReport → reportToEvent', () => {
     r.firstSeen = Date.UTC(2026, 0, 1, 0, 0, 0);
     r.lastSeen = Date.UTC(2026, 0, 1, 0, 0, 42);
     expect(reportToEvent(r).contexts?.backend_api).toMatchObject({ occurrences: 7, first_seen: '2026-01-01T00:00:00.000Z', last_seen: '2026-01-01T00:00:42.000Z' });
+    expect(reportToEvent(r).contexts?.backend_api).not.toHaveProperty('occurrences_by_gateway');
+    r.occurrencesByGateway = { openrouter: 5, groq: 2 };
+    expect(reportToEvent(r).contexts?.backend_api).toMatchObject({ occurrences_by_gateway: { openrouter: 5, groq: 2 } });
   });
 
   it('scrubs the URL and the preview before anything leaves the worker', () => {
