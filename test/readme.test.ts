@@ -5,11 +5,11 @@
  * the demo launcher), comparing what the README says with what that file
  * does. A new block fails the last test until it gets a check here.
  */
-import { copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { build } from 'vite';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 
 const root = (p: string) => fileURLToPath(new URL(`../${p}`, import.meta.url));
 const read = (p: string) => readFileSync(root(p), 'utf8');
@@ -89,7 +89,9 @@ describe('README.md snippets', () => {
     expect(scripts.start).toBe('node scripts/build.mjs && node dist/demo.mjs');
     expect(read('e2e/demo.spec.ts')).toContain("spawn(process.execPath, ['dist/demo.mjs']");
     // "build, typecheck, unit tests, package lint, then the end-to-end suite", in that order.
-    expect(scripts.test).toBe('npm run build && npm run typecheck && npm run test:unit && npm run test:package && npm run test:e2e');
+    const steps = scripts.test!.split(' && ');
+    const order = ['npm run build', 'npm run typecheck', 'npm run test:unit', 'npm run test:package', 'npm run test:e2e'].map((step) => steps.indexOf(step));
+    expect(order.every((at, i) => at >= 0 && (i === 0 || at > order[i - 1]!)), scripts.test).toBe(true);
     expect(read('.ci/run')).toContain('npm test');
     // The URLs in the comment are the launcher's defaults.
     const [, appPort, spotlightPort, spotlightPath] = code.match(/http:\/\/127\.0\.0\.1:(\d+).*http:\/\/localhost:(\d+)(\S*)/)!;
@@ -100,11 +102,12 @@ describe('README.md snippets', () => {
 
   it('the Vite config, as it stands, builds an app with the worker, the register script and the tag', async () => {
     const code = block('the Vite config');
-    // Inside the repository, so `gatewayz-sw-monitor/vite` resolves to this package's dist/.
-    const dir = root('test/.build/readme-vite/');
+    // Inside the repository, so `gatewayz-sw-monitor/vite` resolves to this package's dist/;
+    // a folder of its own, so runs side by side do not meet.
+    await mkdir(root('test/.build/'), { recursive: true });
+    const dir = `${await mkdtemp(root('test/.build/readme-vite-'))}/`;
     const outDir = `${dir}out/`;
-    await rm(dir, { recursive: true, force: true });
-    await mkdir(dir, { recursive: true });
+    onTestFinished(() => rm(dir, { recursive: true, force: true }));
     await writeFile(`${dir}vite.config.ts`, code);
     for (const f of ['index.html', 'main.js']) await copyFile(root(`e2e/sites/vite-app/${f}`), `${dir}${f}`);
     await build({ root: dir, configFile: `${dir}vite.config.ts`, logLevel: 'silent', build: { outDir, emptyOutDir: true } });
