@@ -1,12 +1,13 @@
-import type { Client } from '@sentry/core';
-import { captureHealthMetrics } from './healthToMetrics.js';
+import { Scope, type Client } from '@sentry/core';
+import { createHealthMetricsSender } from './healthToMetrics.js';
 import { deliverToSentry } from './deliverToSentry.js';
+import { pageScopeOf, watchScopes } from './pageScopeOf.js';
 import { registerBackendMonitor, type BackendMonitor, type BackendMonitorOptions } from './registerBackendMonitor.js';
 
 export const BACKEND_MONITOR_INTEGRATION_NAME = 'BackendMonitor';
 
 /** The worker's options plus where it is served; see `registerBackendMonitor`. */
-export type BackendMonitorIntegrationOptions = Omit<BackendMonitorOptions, 'deliver'>;
+export type BackendMonitorIntegrationOptions = Omit<BackendMonitorOptions, 'deliver' | 'pageScope'>;
 
 /**
  * A Sentry integration. Declared here rather than as `@sentry/core`'s
@@ -27,19 +28,29 @@ export interface BackendMonitorIntegration {
  * `Sentry.init({ integrations: [backendMonitorIntegration({ origins: ['https://api.example.com'] })] })`:
  * registers the monitoring worker and captures each backend failure it reports
  * through the client the integration is installed on, so the app's user,
- * release and tags are on every event; health aggregates become Sentry metrics.
+ * release and tags are on every event (the user, release and environment of
+ * the page that saw the failure, when another tab delivers it); health
+ * aggregates become Sentry metrics, at most 500 items a minute. Where it sits
+ * among the integrations does not matter.
  */
 export function backendMonitorIntegration(options: BackendMonitorIntegrationOptions = {}): BackendMonitorIntegration {
   const integration: BackendMonitorIntegration = {
     name: BACKEND_MONITOR_INTEGRATION_NAME,
     setup(sentryClient: unknown) {
       const client = sentryClient as Client;
-      integration.monitor = registerBackendMonitor({
+      // Metrics through a scope bound to this client: right even when the app's SDK is another version than this package's.
+      const metricsScope = new Scope();
+      metricsScope.setClient(client);
+      const sendHealth = createHealthMetricsSender(() => metricsScope);
+      const monitor = registerBackendMonitor({
         ...options,
         deliver: deliverToSentry(client),
-        // Health windows become Sentry metrics, through the current scope (whose client this is).
-        onHealth: (windows) => captureHealthMetrics(windows),
+        pageScope: () => pageScopeOf(client),
+        onHealth: (windows) => sendHealth(windows),
       });
+      // A user signing in or out: the worker is told at once, not at the next delivery.
+      watchScopes(client, () => monitor.scopeChanged());
+      integration.monitor = monitor;
     },
   };
   return integration;

@@ -6,8 +6,10 @@ import {
   Scope,
   type BrowserOptions,
 } from '@sentry/browser';
-import type { Envelope, Event } from '@sentry/core';
 import { deliverToSentry, type Deliver } from './deliverToSentry.js';
+
+/** The isolated client's offline queue: its own, so an app's own offline transport never sends (or counts) its envelopes. */
+export const ISOLATED_OFFLINE_DB = 'gatewayz-sw-monitor-offline';
 
 export interface IsolatedClientOptions {
   dsn: string;
@@ -24,55 +26,30 @@ export interface IsolatedClient {
   deliver: Deliver;
 }
 
-function eventIdsOf(envelope: Envelope): string[] {
-  return envelope[1].filter(([h]) => h.type === 'event').map(([, p]) => (p as Event).event_id ?? '');
-}
-
 /**
  * A Sentry client of the monitor's own, for pages that have none: a
  * `BrowserClient` with its own scope (not `Sentry.init`, so an app that sets
  * Sentry up later is never disturbed), sending through Sentry's offline
  * transport. A report counts as delivered once the ingest answered 2xx, or once
- * the offline transport stored it (its fetch failed, so the envelope went to
- * the transport's IndexedDB queue, from which it is sent when back online).
+ * the offline transport stored it in its IndexedDB queue (its fetch failed),
+ * from which it is sent when back online.
  */
 export function createIsolatedClient(options: IsolatedClientOptions): IsolatedClient {
-  const storedOffline = new Set<string>();
-  // The offline transport stores an envelope exactly when the inner transport's send throws.
-  const inner: typeof makeFetchTransport = (transportOptions) => {
-    const t = makeFetchTransport(transportOptions);
-    return {
-      ...t,
-      send: async (envelope) => {
-        try {
-          return await t.send(envelope);
-        } catch (err) {
-          for (const id of eventIdsOf(envelope)) storedOffline.add(id);
-          throw err;
-        }
-      },
-    };
-  };
   const clientOptions: BrowserOptions = {
     dsn: options.dsn,
     release: options.release,
     environment: options.environment,
     integrations: [],
     stackParser: defaultStackParser,
-    transport: makeBrowserOfflineTransport(inner),
+    transport: makeBrowserOfflineTransport(makeFetchTransport),
     // flushAtStartup: what a closed tab left in the offline queue goes out on the next load.
-    transportOptions: { maxQueueSize: options.maxQueueSize ?? 1000, flushAtStartup: true } as BrowserOptions['transportOptions'],
+    transportOptions: { maxQueueSize: options.maxQueueSize ?? 1000, flushAtStartup: true, dbName: ISOLATED_OFFLINE_DB } as BrowserOptions['transportOptions'],
   };
   const client = new BrowserClient(clientOptions as ConstructorParameters<typeof BrowserClient>[0]);
   const scope = new Scope();
   scope.setClient(client);
   client.init();
-  const deliver = deliverToSentry(client, {
-    scope,
-    storedOffline: (id) => {
-      const stored = storedOffline.delete(id);
-      return stored;
-    },
-  });
+  // Its own isolation scope too: nothing the app sets on Sentry's shared scopes reaches these events.
+  const deliver = deliverToSentry(client, { scope, isolationScope: new Scope() });
   return { client, scope, deliver };
 }

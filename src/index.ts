@@ -1,5 +1,5 @@
 export { registerBackendMonitor, unregisterBackendMonitor, workerQuery, type BackendMonitor, type BackendMonitorOptions, type HealthListener, type WorkerOptions } from './registerBackendMonitor.js';
-export { healthToMetrics, type MetricPoint } from './healthToMetrics.js';
+export { healthToMetrics, createHealthMetricsSender, MAX_ITEMS_PER_MINUTE, type HealthMetricsSender, type MetricPoint } from './healthToMetrics.js';
 export { percentile, bucketOf, bucketUpper, mergeBuckets, type HealthReport, type HealthSeries } from '../sw/health/aggregate.js';
 export {
   backendMonitorIntegration,
@@ -10,5 +10,6 @@ export {
 export { deliverToSentry, type Deliver, type DeliverOptions } from './deliverToSentry.js';
 export { createIsolatedClient, type IsolatedClient, type IsolatedClientOptions } from './createIsolatedClient.js';
 export { reportToEvent, reportMessage } from './reportToEvent.js';
-export type { BackendReport, FailureKind, WorkerInfo, WorkerStats } from '../sw/protocol.js';
+export type { BackendReport, FailureKind, PageScope, WorkerInfo, WorkerStats } from '../sw/protocol.js';
+export { pageScopeOf } from './pageScopeOf.js';
 export { findPageSentryClient } from './findPageSentryClient.js';

@@ -4,6 +4,7 @@ import {
   PROTOCOL_VERSION,
   type BackendReport,
   type HealthReport,
+  type PageScope,
   type WorkerInfo,
   type WorkerMessage,
   type WorkerStats,
@@ -31,6 +32,13 @@ export interface BackendMonitorOptions extends WorkerOptions {
   deliver: (reports: BackendReport[]) => Promise<string[]>;
   /** Receives each window of health aggregates (also addable later with `monitor.onHealth`). */
   onHealth?: HealthListener;
+  /**
+   * Who is using this page (the Sentry user, release and environment). The
+   * worker stores it with each report this page's requests cause, so a report
+   * delivered later by another tab still says who saw the failure. Asked for
+   * when the bridge says hello, at every delivery, and on `monitor.scopeChanged()`.
+   */
+  pageScope?: () => PageScope | undefined;
 }
 
 /** Receives health windows: per origin, endpoint template and gateway, requests, failures by kind and a latency histogram. */
@@ -47,12 +55,14 @@ export interface BackendMonitor {
   stats(): Promise<WorkerStats | undefined>;
   /** Asks the worker to send what it holds now; resolves with its counters afterwards. */
   flush(): Promise<WorkerStats | undefined>;
+  /** Tells the worker the page's scope again if it changed (a user signed in or out). */
+  scopeChanged(): void;
 }
 
 const REPLY_DEADLINE_MS = 5000;
 const LOG = '[gatewayz-sw-monitor]';
 
-function ask(worker: ServiceWorker | null | undefined, type: 'hello' | 'stats' | 'flush', timeoutMs = REPLY_DEADLINE_MS): Promise<WorkerMessage | undefined> {
+function ask(worker: ServiceWorker | null | undefined, type: 'hello' | 'stats' | 'flush', timeoutMs = REPLY_DEADLINE_MS, page?: PageScope): Promise<WorkerMessage | undefined> {
   if (!worker) return Promise.resolve(undefined);
   return new Promise((resolve) => {
     const channel = new MessageChannel();
@@ -66,7 +76,7 @@ function ask(worker: ServiceWorker | null | undefined, type: 'hello' | 'stats' |
       const parsed = parseWorkerMessage(event.data);
       resolve(parsed && 'message' in parsed ? parsed.message : undefined);
     };
-    const payload = type === 'hello' ? { version: VERSION } : {};
+    const payload = type === 'hello' ? (page ? { version: VERSION, page } : { version: VERSION }) : {};
     worker.postMessage(pageMessage(type, payload as never), [channel.port2]);
   });
 }
@@ -77,7 +87,7 @@ function ask(worker: ServiceWorker | null | undefined, type: 'hello' | 'stats' |
  * nothing, since the app must work either way.
  */
 export function registerBackendMonitor(options: BackendMonitorOptions): BackendMonitor {
-  const { scriptUrl = '/gatewayz-sw.js', scope = '/', register = true, deliver, onHealth, ...workerOptions } = options;
+  const { scriptUrl = '/gatewayz-sw.js', scope = '/', register = true, deliver, onHealth, pageScope, ...workerOptions } = options;
   const healthListeners = new Set<HealthListener>(onHealth ? [onHealth] : []);
   const debug = (...args: unknown[]) => workerOptions.debug && console.debug(LOG, ...args);
   const sw = typeof navigator !== 'undefined' ? navigator.serviceWorker : undefined;
@@ -85,6 +95,32 @@ export function registerBackendMonitor(options: BackendMonitorOptions): BackendM
   /** Event ids this page already handed to `deliver` and was told are done: a resend is acknowledged at once. */
   const done = new Set<string>();
   let warnedVersion = false;
+  /** The page scope the worker was last told, as JSON. */
+  let toldScope: string | undefined;
+  const currentScope = (): PageScope | undefined => {
+    try {
+      return pageScope?.();
+    } catch (err) {
+      debug('pageScope() failed; the worker is not told who uses this page', err);
+      return undefined;
+    }
+  };
+  /** Says hello to a worker, with the page's scope. */
+  const greet = (worker: ServiceWorker | null | undefined, timeoutMs?: number) => {
+    const page = currentScope();
+    if (worker && page) toldScope = JSON.stringify(page);
+    return ask(worker, 'hello', timeoutMs, page);
+  };
+  const scopeChanged = () => {
+    const worker = sw?.controller;
+    const page = currentScope();
+    if (!worker || !page) return;
+    const json = JSON.stringify(page);
+    if (json === toldScope) return;
+    toldScope = json;
+    debug('telling the worker the page scope changed', page);
+    worker.postMessage(pageMessage('scope', page));
+  };
 
   const isOurWorker = (w: unknown): w is ServiceWorker =>
     typeof ServiceWorker !== 'undefined' && w instanceof ServiceWorker && new URL(w.scriptURL).pathname === scriptPath;
@@ -107,6 +143,8 @@ export function registerBackendMonitor(options: BackendMonitorOptions): BackendM
     if (msg.payload.respondBy !== undefined && Date.now() > msg.payload.respondBy) return;
     // Said at once, before Sentry is asked: a tab that stays silent is passed over.
     port.postMessage(pageMessage('received', {}));
+    // A change the scope listeners missed (a client that has none) is caught here at the latest.
+    scopeChanged();
     const fresh = msg.payload.reports.filter((r) => !done.has(r.eventId));
     const already = msg.payload.reports.filter((r) => done.has(r.eventId)).map((r) => r.eventId);
     const health = msg.payload.health ?? [];
@@ -171,7 +209,7 @@ export function registerBackendMonitor(options: BackendMonitorOptions): BackendM
 
   const active = async () => (await ready)?.active ?? undefined;
   const hello = async (): Promise<WorkerInfo | undefined> => {
-    const reply = await ask(await active(), 'hello');
+    const reply = await greet(await active());
     if (reply?.type !== 'hello') return undefined;
     const info = reply.payload;
     if (info.version !== VERSION) {
@@ -191,7 +229,7 @@ export function registerBackendMonitor(options: BackendMonitorOptions): BackendM
       if (document.visibilityState === 'visible') void ask(sw.controller, 'flush');
     });
   }
-  sw?.addEventListener('controllerchange', () => void ask(sw.controller, 'hello'));
+  sw?.addEventListener('controllerchange', () => void greet(sw.controller));
 
   const stats = async () => {
     const reply = await ask(await active(), 'stats');
@@ -206,6 +244,7 @@ export function registerBackendMonitor(options: BackendMonitorOptions): BackendM
     info,
     stats,
     flush,
+    scopeChanged,
     onHealth(listener) {
       healthListeners.add(listener);
       return () => healthListeners.delete(listener);

@@ -8,7 +8,7 @@
  * `vite build` emits the worker (`gatewayz-sw.js`) and the registration script
  * (`gatewayz-register.js`) at the site root and adds the script tag to
  * index.html; `vite dev` and `vite preview` serve the same. Both files are
- * emitted as built, without source maps (README: "What the package needs").
+ * emitted as built, without source maps (README: "What the package needs and ships").
  */
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';

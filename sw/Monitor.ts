@@ -14,7 +14,7 @@ import { RetryTracker } from './observe/retryTracker.js';
 import { PROTOCOL_VERSION, parsePageMessage, workerMessage, zeroStats, type BackendReport, type FailureKind, type WorkerStats } from './protocol.js';
 import { QuotaGate } from './quota/gate.js';
 import { buildReport, newEventId, retryAfterOf, type Observation } from './report/buildReport.js';
-import { scrubText } from './report/scrub.js';
+import { scrubPreview } from './report/scrub.js';
 
 declare const self: ServiceWorkerGlobalScope;
 
@@ -143,7 +143,7 @@ export class Monitor {
         const record = await tx.get(eventId);
         if (!record || record.report.kind === 'health' || record.leaseUntil !== undefined) return;
         if (preview !== undefined) {
-          record.report.responsePreview = scrubText(preview);
+          record.report.responsePreview = scrubPreview(preview, this.config.previewChars);
           record.report.retryAfter ??= retryAfterOf(headers, preview);
           if (record.report.retryAfter === undefined) delete record.report.retryAfter;
         }

@@ -1,5 +1,5 @@
 /**
- * Size budgets (issue: performance): what every user downloads. Measured on
+ * Size budgets (issue: performance; the worker's raised by issue 11): what every user downloads. Measured on
  * the build output, so `npm run build` must have run (npm test does it first).
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -7,7 +7,8 @@ import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 
 const BUDGETS: Array<[file: string, maxGzipBytes: number, what: string]> = [
-  ['dist/gatewayz-sw.js', 12 * 1024, 'the worker script'],
+  // 12 KiB, and 3 KiB more for scrubbing secrets of formats it has never seen (issue 11: JSON walk, entropy, URL and scheme rules).
+  ['dist/gatewayz-sw.js', 15 * 1024, 'the worker script'],
   ['dist/bridge.min.js', 5 * 1024, 'the page bridge, without @sentry/browser'],
 ];
 

@@ -1,19 +1,43 @@
+/**
+ * The scrubber, part by part (issue 11). The corpora test (scrubCorpora.test.ts)
+ * measures it as a whole; these pin each behaviour a user relies on.
+ */
 import { describe, expect, it } from 'vitest';
-import { FILTERED, isSensitiveParam, scrubText, scrubUrl } from '../sw/report/scrub.js';
+import { reportToEvent } from '../src/reportToEvent.js';
+import { buildReport, type Observation } from '../sw/report/buildReport.js';
+import { isReadablePart, looksRandom, shannon } from '../sw/report/entropy.js';
+import { FILTERED, isSensitiveKey, isSensitiveParam, scrubPreview, scrubText, scrubUrl } from '../sw/report/scrub.js';
 
-describe('scrubUrl', () => {
+// Synthetic values, random-looking, never real keys.
+const KEY = 'sk-proj-Qx7bN2kLp9WzR4tYc8vHd3JmAa5Ff6Gg';
+const RANDOM = 'Zq9Xw7VbN2kLp4WzR8tYc1vHd3JmQe6T'; // no prefix: only its shape gives it away
+const HEX = '9f1c3e7a2b4d6f8091a3c5e7b9d1f2a4';
+
+describe('scrubUrl: the request URL', () => {
   it('keeps sensitive parameter names and drops their values', () => {
     const out = scrubUrl('https://api.gatewayz.ai/v1/models?gateway=openrouter&api_key=abc123&token=t0k&X-Amz-Signature=s1g&page=2');
     expect(out).toBe(`https://api.gatewayz.ai/v1/models?gateway=openrouter&api_key=${FILTERED}&token=${FILTERED}&X-Amz-Signature=${FILTERED}&page=2`);
   });
 
-  it('redacts credentials and drops the fragment', () => {
-    expect(scrubUrl('https://user:pa55@api.gatewayz.ai/v1/models#secret-part')).toBe('https://REDACTED:REDACTED@api.gatewayz.ai/v1/models');
+  it('hides userinfo and drops the fragment', () => {
+    expect(scrubUrl('https://user:pa55@api.gatewayz.ai/v1/models#secret-part')).toBe(`https://${FILTERED}@api.gatewayz.ai/v1/models`);
   });
 
-  it('replaces a path segment that is a secret or an email', () => {
+  it('replaces a path segment that is a key, a random token, a JWT or an email', () => {
     expect(scrubUrl('https://api.gatewayz.ai/v1/keys/sk-proj-abcdefghijklmnop1234/usage')).toBe(`https://api.gatewayz.ai/v1/keys/${FILTERED}/usage`);
+    expect(scrubUrl(`https://api.gatewayz.ai/v1/share/${RANDOM}/view`)).toBe(`https://api.gatewayz.ai/v1/share/${FILTERED}/view`);
     expect(scrubUrl('https://api.gatewayz.ai/v1/users/alice@example.com')).toBe(`https://api.gatewayz.ai/v1/users/${FILTERED}`);
+  });
+
+  it('keeps readable path segments, ids and model names', () => {
+    for (const url of [
+      'https://api.gatewayz.ai/v1/chats/6f1c2a7e-8b3d-4c5f-9a0e-1d2b3c4d5e6f/messages',
+      'https://router.huggingface.co/hf-inference/models/meta-llama/Llama-3.1-8B-Instruct/v1/chat/completions',
+      'https://bedrock-runtime.us-east-1.amazonaws.com/model/anthropic.claude-3-5-sonnet-20241022-v2:0/invoke',
+      'https://api.gatewayz.ai/v1/users/12345/usage?from=2025-03-01&to=2025-03-31',
+    ]) {
+      expect(scrubUrl(url)).toBe(url);
+    }
   });
 
   it('honours extra parameter names, case-insensitively', () => {
@@ -23,31 +47,257 @@ describe('scrubUrl', () => {
   it('leaves untouched values byte for byte', () => {
     expect(scrubUrl('https://a.example/x?q=a%20b+c&gateway=all')).toBe('https://a.example/x?q=a%20b+c&gateway=all');
   });
+
+  it('scrubs a secret inside an ordinary parameter value, keeping the rest', () => {
+    expect(scrubUrl(`https://a.example/x?q=${encodeURIComponent(`invalid ${KEY}`)}`)).toBe(`https://a.example/x?q=invalid%20${FILTERED}`);
+  });
 });
 
-describe('isSensitiveParam', () => {
-  it.each(['api_key', 'apikey', 'key', 'token', 'access_token', 'refresh_token', 'auth', 'password', 'secret', 'signature', 'sig', 'X-Amz-Credential', 'X-Goog-Signature', 'client_secret', 'sessionid'])(
-    '%s is sensitive',
-    (name) => expect(isSensitiveParam(name)).toBe(true),
-  );
-  it.each(['gateway', 'page', 'limit', 'model', 'q'])('%s is not', (name) => expect(isSensitiveParam(name)).toBe(false));
+describe('URLs found in text, any scheme', () => {
+  it.each([
+    ['postgres://gateway_app:Winter#Deploy9912@db-primary.internal:5432/gateway', `postgres://${FILTERED}@db-primary.internal:5432/gateway`],
+    ['mongodb+srv://svc:p@ssW0rd-prod@cluster0.ab1cd.mongodb.net/prod?retryWrites=true', `mongodb+srv://${FILTERED}@cluster0.ab1cd.mongodb.net/prod?retryWrites=true`],
+    ['redis://:Summer2024!Gateway@cache.internal:6379/0', `redis://${FILTERED}@cache.internal:6379/0`],
+    ['amqp://worker:Mango!Kiwi$Plum7@mq.internal/vhost', `amqp://${FILTERED}@mq.internal/vhost`],
+    ['jdbc:mysql://db.internal:3306/gw?user=gw&password=hunter2hunter2', `jdbc:mysql://db.internal:3306/gw?user=gw&password=${FILTERED}`],
+    [`wss://api.example/v1/realtime?model=gpt-4o-realtime-preview&token=${RANDOM}`, `wss://api.example/v1/realtime?model=gpt-4o-realtime-preview&token=${FILTERED}`],
+    [`https://app.example/callback#access_token=${RANDOM}&token_type=bearer`, `https://app.example/callback#access_token=${FILTERED}&token_type=bearer`],
+    [`https://${KEY}@github.com/acme/repo.git`, `https://${FILTERED}@github.com/acme/repo.git`],
+  ])('%s', (url, out) => {
+    expect(scrubText(`could not connect to ${url} (timeout)`)).toBe(`could not connect to ${out} (timeout)`);
+  });
+
+  it('leaves a URL with nothing secret in it byte for byte, trailing slash and fragment included', () => {
+    const text = 'See https://docs.anthropic.com/en/api/errors#http-errors and HTTPS://Example.COM for details.';
+    expect(scrubText(text)).toBe(text);
+  });
 });
 
-describe('scrubText', () => {
+describe('Authorization schemes', () => {
   it.each([
     ['Authorization: Bearer abc.def-ghi_jkl123', `Authorization: Bearer ${FILTERED}`],
-    ['token eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U here', `token ${FILTERED} here`],
-    ['{"error":"Invalid API key sk-or-v1-0123456789abcdef0123"}', `{"error":"Invalid API key ${FILTERED}"}`],
-    ['{"api_key":"abc123","ok":1}', `{"api_key":"${FILTERED}","ok":1}`],
-    ['contact bob.smith+x@corp.example.org now', `contact ${FILTERED} now`],
-    ['card 4111 1111 1111 1111 declined', `card ${FILTERED} declined`],
-    ['aws AKIAIOSFODNN7EXAMPLE', `aws ${FILTERED}`],
+    [`authorization: bearer ${RANDOM}`, `authorization: bearer ${FILTERED}`],
+    ['Authorization: Basic c3ZjLWdhdGV3YXk6czNjcjN0UGFzcw==', `Authorization: Basic ${FILTERED}`],
+    [`Authorization: Token ${HEX}`, `Authorization: Token ${FILTERED}`],
+    [`Authorization: ApiKey ${RANDOM}==`, `Authorization: ApiKey ${FILTERED}`],
+    [`Authorization: SSWS 00${RANDOM}`, `Authorization: SSWS ${FILTERED}`],
+    [`Authorization: Digest username="gw", realm="api", response="${HEX}"`, `Authorization: Digest ${FILTERED}"gw", realm="api", response="${FILTERED}"`],
+    [`Authorization: AWS4-HMAC-SHA256 Credential=AKIAEXAMPLE/20250302/us-east-1/s3/aws4_request, Signature=${HEX}`, `Authorization: AWS4-HMAC-SHA256 ${FILTERED}`],
+    // Any scheme word after "authorization:", even one no list knows.
+    [`Proxy-Authorization: Custom-Scheme ${RANDOM}`, `Proxy-Authorization: Custom-Scheme ${FILTERED}`],
+    // A scheme word anywhere, before a credential.
+    [`retrying with Bearer ${RANDOM} failed`, `retrying with Bearer ${FILTERED} failed`],
+    [`Basic c3ZjLWdhdGV3YXk6czNjcjN0 rejected`, `Basic ${FILTERED} rejected`],
   ])('%s', (input, output) => {
     expect(scrubText(input)).toBe(output);
   });
 
-  it('keeps numbers that are not card numbers, and ordinary error text', () => {
-    expect(scrubText('order 1234567890123 failed')).toBe('order 1234567890123 failed');
-    expect(scrubText('{"error":"Service temporarily unavailable"}')).toBe('{"error":"Service temporarily unavailable"}');
+  it('keeps the words after a scheme word when they are words', () => {
+    for (const text of ['Token expired', 'Bearer token required', 'Basic authentication is not supported', 'www-authenticate: Bearer realm="api", error="invalid_token"']) {
+      expect(scrubText(text)).toBe(text);
+    }
+  });
+
+  it('keeps the scheme word of a JSON authorization value', () => {
+    expect(scrubText(`{"authorization":"Bearer ${RANDOM}"}`)).toBe(`{"authorization":"Bearer ${FILTERED}"}`);
+  });
+});
+
+describe('the key-name rule', () => {
+  it.each([
+    'key', 'api_key', 'apiKey', 'x-api-key', 'accessKey', 'AccountKey', 'private_key', 'token', 'access_token', 'session_token', 'secret', 'client_secret',
+    'password', 'dbPassword', 'pwd', 'passwd', 'mysql_pwd', 'auth', 'Authorization', 'cookie', 'set-cookie', 'session', 'sessionid', 'credentials',
+    'creds', 'signature', 'X-Amz-Signature', 'otp', 'totp', 'pin', 'private', 'xapikey', 'x-csrf-token',
+  ])('%s names a secret', (name) => expect(isSensitiveKey(name)).toBe(true));
+
+  it.each(['max_tokens', 'prompt_tokens', 'x-ratelimit-remaining-tokens', 'token_type', 'auth_url', 'authority', 'author', 'monkey', 'model', 'message', 'code', 'type', 'gateway', 'request_id', 'keyboard'])(
+    '%s does not',
+    (name) => expect(isSensitiveKey(name)).toBe(false),
+  );
+
+  it('applies to query parameters, with OAuth codes and signed-URL parameters besides', () => {
+    for (const name of ['api_key', 'code', 'sig', 'X-Amz-Credential', 'X-Goog-Signature', 'refresh_token', 'sessionid']) expect(isSensitiveParam(name)).toBe(true);
+    for (const name of ['gateway', 'page', 'limit', 'model', 'q', 'api-version', 'alt']) expect(isSensitiveParam(name)).toBe(false);
+  });
+
+  it.each([
+    [`{"api_key":"abc123","ok":1}`, `{"api_key":"${FILTERED}","ok":1}`],
+    [`{"config":{"accessKey":"short"}}`, `{"config":{"accessKey":"${FILTERED}"}}`],
+    [`{"otp": 48291375, "max_tokens": 4096}`, `{"otp": "${FILTERED}", "max_tokens": 4096}`],
+    [`{"credentials":{"username":"svc","password":"x"},"model":"gpt-4o"}`, `{"credentials":{"username":"${FILTERED}","password":"${FILTERED}"},"model":"gpt-4o"}`],
+    [`{"api_keys":["a1","b2"],"count":2}`, `{"api_keys":["${FILTERED}","${FILTERED}"],"count":2}`],
+    [`{"password_required":true,"token_type":"bearer"}`, `{"password_required":true,"token_type":"bearer"}`],
+    [`DB_PASSWORD=correct-horse-battery-staple42 in .env`, `DB_PASSWORD=${FILTERED} in .env`],
+    [`config {'model': 'gpt-4o', 'token': 'hunter2'}`, `config {'model': 'gpt-4o', 'token': '${FILTERED}'}`],
+    [`Server=tcp:db,1433;User ID=gw_app;Password=Tr0ub4dor&3;Encrypt=True;`, `Server=tcp:db,1433;User ID=gw_app;Password=${FILTERED};Encrypt=True;`],
+    [`grant_type=client_credentials&client_secret=${RANDOM}&scope=read`, `grant_type=client_credentials&client_secret=${FILTERED}&scope=read`],
+    [`Startup check failed: PROVIDER_SECRET=whatever-it-is`, `Startup check failed: PROVIDER_SECRET=${FILTERED}`],
+  ])('%s', (input, output) => {
+    expect(scrubText(input)).toBe(output);
+  });
+});
+
+describe('JSON, structure first', () => {
+  it('unescapes a string that holds JSON, scrubs inside it, and re-escapes it: the preview stays valid JSON', () => {
+    const inner = JSON.stringify({ error: { message: `Invalid token ${RANDOM}`, type: 'authentication_error' }, api_key: 'x1' });
+    const body = JSON.stringify({ error: { message: 'Provider returned error', code: 401, metadata: { raw: inner, provider_name: 'Fireworks' } } });
+    const out = scrubText(body);
+    const parsed = JSON.parse(out) as { error: { metadata: { raw: string; provider_name: string } } };
+    expect(JSON.parse(parsed.error.metadata.raw)).toEqual({ error: { message: `Invalid token ${FILTERED}`, type: 'authentication_error' }, api_key: FILTERED });
+    expect(parsed.error.metadata.provider_name).toBe('Fireworks');
+  });
+
+  it('goes three strings deep, and still catches known formats deeper than it unescapes', () => {
+    let body = `{"detail":"bad key ${KEY} and secret ${RANDOM}"}`;
+    for (let i = 0; i < 6; i++) body = JSON.stringify({ error: body });
+    const out = scrubText(body);
+    expect(out).not.toContain(KEY.slice(8));
+    expect(out).not.toContain(RANDOM.slice(0, 12));
+    expect(() => JSON.parse(out)).not.toThrow();
+  });
+
+  it('keeps everything it does not change byte for byte: spacing, key order, escapes', () => {
+    const body = '{ "error" : { "message" : "caf\\u00e9 \\/ overloaded",\n  "token": "t0k3n-v4lue" } }';
+    expect(scrubText(body)).toBe(`{ "error" : { "message" : "caf\\u00e9 \\/ overloaded",\n  "token": "${FILTERED}" } }`);
+  });
+
+  it('scrubs JSON cut short, including a value under a sensitive key that never closes', () => {
+    expect(scrubText(`{"error":{"message":"Invalid key ${KEY.slice(0, 20)}`)).toBe(`{"error":{"message":"Invalid key ${FILTERED}`);
+    expect(scrubText('{"user":"bob","password":"hunter2hun')).toBe(`{"user":"bob","password":"${FILTERED}`);
+  });
+
+  it('scrubs SSE and NDJSON lines', () => {
+    expect(scrubText(`data: {"error":"bad key","session_token":"${RANDOM}"}\n\n`)).toBe(`data: {"error":"bad key","session_token":"${FILTERED}"}\n\n`);
+  });
+});
+
+describe('unknown formats by entropy', () => {
+  it('scrubs random tokens with no known prefix, bare or near a key word', () => {
+    expect(scrubText(`upstream rejected ${RANDOM} at 2024-07-18T12:34:56Z`)).toBe(`upstream rejected ${FILTERED} at 2024-07-18T12:34:56Z`);
+    expect(scrubText(`Invalid key: ${HEX}`)).toBe(`Invalid key: ${FILTERED}`);
+    // Shorter than a token on its own would need, but a few words after a key word.
+    expect(scrubText('Incorrect API key provided: Qx7bN2kLp9Wz4.')).toBe(`Incorrect API key provided: ${FILTERED}.`);
+  });
+
+  it('keeps the allowlisted shapes: UUIDs, ULIDs, ISO timestamps, model ids, providers\' object ids, labelled ids', () => {
+    for (const text of [
+      'chat 6f1c2a7e-8b3d-4c5f-9a0e-1d2b3c4d5e6f not found',
+      'incident 01JMYB4ZRPNQZ0G2V1XBPS9T6N',
+      'at 2025-03-02T09:14:07.441+01:00',
+      'Model meta-llama/Llama-3.1-8B-Instruct is loading; try gpt-4o-mini-2024-07-18 or claude-3-5-sonnet-20241022',
+      'models: mistralai/Mixtral-8x7B-Instruct-v0.1, anthropic.claude-3-5-sonnet-20241022-v2:0, NousResearch/Hermes-3-Llama-3.1-405B',
+      '{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"},"request_id":"req_011CSHoEeqs5C35K2UUqR7Fy"}',
+      'Tool call call_Xq7bN2kLp9WzR4tYc8vHd3Jm has no result; completion chatcmpl-9xQ2aBcDeFgHiJkLmNoPqRsTuVwXy',
+      `x-request-id: ${RANDOM}`,
+      `{"trace_id":"${HEX}"}`,
+      `(Request ID: ${HEX})`,
+      `commit ${HEX}a1b2c3d4`,
+    ]) {
+      expect(scrubText(text)).toBe(text);
+    }
+  });
+
+  it('measures entropy as Shannon bits per character', () => {
+    expect(shannon('aaaa')).toBe(0);
+    expect(shannon('abcd')).toBe(2);
+    expect(shannon('0123456789abcdef')).toBe(4);
+  });
+
+  it('sets readable parts aside before measuring', () => {
+    for (const part of ['Llama', 'Instruct', 'HuggingFace', 'DeploymentNotFound', 'ECONNRESET', '8B', '3.1', 'v0', 'h100', 'generativelanguage']) expect(isReadablePart(part)).toBe(true);
+    for (const part of ['eyOhmflEhjyUZbvzEBNKZm', 'Zq9Xw7VbN2kL', 'xqbnklpwzrtycvhdjm']) expect(isReadablePart(part)).toBe(false);
+    expect(looksRandom('meta-llama/Llama-3.1-8B-Instruct')).toBe(false);
+    expect(looksRandom(RANDOM)).toBe(true);
+    expect(looksRandom(HEX)).toBe(true);
+    // One character class only: no mix, no secret by shape.
+    expect(looksRandom('ABCDEFGHIJKLMNOPQRSTUVWXYZ')).toBe(false);
+  });
+});
+
+describe('scrubText: other PII and formats', () => {
+  it.each([
+    ['token eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U here', `token ${FILTERED} here`],
+    ['{"error":"Invalid API key sk-or-v1-0123456789abcdef0123"}', `{"error":"Invalid API key ${FILTERED}"}`],
+    ['contact bob.smith+x@corp.example.org now', `contact ${FILTERED} now`],
+    ['card 4111 1111 1111 1111 declined', `card ${FILTERED} declined`],
+    ['aws AKIAIOSFODNN7EXAMPLE', `aws ${FILTERED}`],
+    ['key:\n-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n-----END PRIVATE KEY-----\nend', `key:\n${FILTERED}\nend`],
+  ])('%s', (input, output) => {
+    expect(scrubText(input)).toBe(output);
+  });
+
+  it('keeps numbers that are not card numbers (dates, timestamps, counts), and ordinary error text', () => {
+    for (const text of ['order 1234567890123 failed', 'x-correlation-id: gw-2025-03-02-000184', 'created 1721306096789', '{"error":"Service temporarily unavailable"}']) {
+      expect(scrubText(text)).toBe(text);
+    }
+  });
+});
+
+describe('scrub, then cut', () => {
+  it('a secret across the cut is scrubbed whole, not left half', () => {
+    // Twilio's API key format: SK and 32 hex digits. Cut after 13 of them, what is left matches no rule and is too short for entropy.
+    const twilio = `SK${HEX}`;
+    const body = `${'x'.repeat(484)} ${twilio} and more`;
+    expect(scrubText(body.slice(0, 500))).toContain(twilio.slice(0, 15));
+    const out = scrubPreview(body, 500);
+    expect(out.length).toBeLessThanOrEqual(500);
+    expect(out).toBe(`${'x'.repeat(484)} ${FILTERED} and `);
+  });
+
+  it('never ends inside the marker', () => {
+    const body = `${'x'.repeat(495)} ${RANDOM}`;
+    expect(scrubPreview(body, 500)).toBe(`${'x'.repeat(495)} `);
+    expect(scrubPreview(`${'x'.repeat(489)} ${RANDOM}`, 500)).toBe(`${'x'.repeat(489)} ${FILTERED}`);
+  });
+});
+
+const observation = (o: Partial<Observation>): Observation => ({
+  classification: { kind: 'http_error', level: 'warning' },
+  method: 'GET',
+  url: 'https://api.gatewayz.ai/v1/models',
+  status: 401,
+  statusText: 'Unauthorized',
+  startedAt: 1000,
+  endedAt: 1100,
+  retryCount: 0,
+  online: true,
+  ...o,
+});
+
+describe('buildReport: every field that carries text from the network', () => {
+  it('scrubs the preview before cutting it to previewChars', () => {
+    const preview = `{"error":{"message":"${'Upstream refused the request. '.repeat(16)}key ${RANDOM}"}}`;
+    const r = buildReport(observation({ preview }), { timeoutMs: 30000, scrubParams: [], previewChars: 500 });
+    expect(r.responsePreview!.length).toBeLessThanOrEqual(500);
+    expect(r.responsePreview).not.toContain(RANDOM.slice(0, 8));
+  });
+
+  it('scrubs the status text, which the event message carries', () => {
+    const r = buildReport(observation({ statusText: `Invalid key ${KEY}` }), { timeoutMs: 30000, scrubParams: [] });
+    expect(r.statusText).toBe(`Invalid key ${FILTERED}`);
+    expect(reportToEvent(r).message).toBe(`Backend API GET /v1/models failed: 401 Invalid key ${FILTERED}`);
+  });
+
+  it('keeps a request id from an allowlisted header even when it looks random, but not a key in it', () => {
+    const headers = (id: string) => ({ get: (h: string) => (h === 'x-request-id' ? id : null) });
+    expect(buildReport(observation({ headers: headers(RANDOM) }), { timeoutMs: 1, scrubParams: [] }).requestId).toBe(RANDOM);
+    expect(buildReport(observation({ headers: headers(KEY) }), { timeoutMs: 1, scrubParams: [] }).requestId).toBe(FILTERED);
+  });
+
+  it('keeps a token in the path out of the endpoint context and the timeout message', () => {
+    const url = `https://api.gatewayz.ai/v1/share/${RANDOM}/items?gateway=openrouter&api_key=${KEY}`;
+    const r = buildReport(observation({ url, status: 0, statusText: '', classification: { kind: 'timeout', level: 'error' } }), { timeoutMs: 30000, scrubParams: [] });
+    const event = JSON.stringify(reportToEvent(r));
+    expect(event).not.toContain(RANDOM.slice(0, 8));
+    expect(event).not.toContain(KEY.slice(8, 16));
+    expect(reportToEvent(r).message).toBe(`Backend API timeout after 30000ms: /v1/share/${FILTERED}/items?gateway=openrouter&api_key=${FILTERED}`);
+  });
+
+  it('scrubs the error message, URLs in it included', () => {
+    const r = buildReport(
+      observation({ status: 0, classification: { kind: 'network_error', level: 'error' }, errorMessage: `TypeError: Failed to fetch https://u:${RANDOM}@api.example/x?token=${RANDOM}` }),
+      { timeoutMs: 1, scrubParams: [] },
+    );
+    expect(r.errorMessage).toBe(`TypeError: Failed to fetch https://${FILTERED}@api.example/x?token=${FILTERED}`);
   });
 });

@@ -9,12 +9,13 @@
  * Workbox worker carries the monitor). See the README for each.
  */
 import { Scope, type Client } from '@sentry/core';
-import { captureHealthMetrics } from '../healthToMetrics.js';
+import { createHealthMetricsSender } from '../healthToMetrics.js';
 import { createIsolatedClient } from '../createIsolatedClient.js';
 import { deliverToSentry, type Deliver } from '../deliverToSentry.js';
 import { findPageSentryClient } from '../findPageSentryClient.js';
-import { registerBackendMonitor, unregisterBackendMonitor, type WorkerOptions } from '../registerBackendMonitor.js';
-import type { BackendReport } from '../../sw/protocol.js';
+import { pageScopeOf, watchScopes } from '../pageScopeOf.js';
+import { registerBackendMonitor, unregisterBackendMonitor, type BackendMonitor, type WorkerOptions } from '../registerBackendMonitor.js';
+import type { BackendReport, PageScope } from '../../sw/protocol.js';
 
 const LOG = '[gatewayz-sw-monitor]';
 /** Spotlight's sidecar accepts real Sentry envelopes at this DSN (`npx @spotlightjs/spotlight`). */
@@ -68,29 +69,49 @@ interface Sink {
   deliver: Deliver;
   /** The scope health metrics are captured with: bound to the chosen client. */
   scope: Scope;
+  /** The page's own client, when it is the app's. */
+  pageClient?: Client;
+  /** Who the worker is told uses this page. */
+  pageScope(): PageScope;
 }
 let sink: Sink | undefined;
 let warned = false;
 
+function pageSink(pageClient: Client): Sink {
+  const scope = new Scope();
+  scope.setClient(pageClient);
+  // A user signing in or out: the worker is told at once.
+  watchScopes(pageClient, () => monitor?.scopeChanged());
+  return { deliver: deliverToSentry(pageClient), scope, pageClient, pageScope: () => pageScopeOf(pageClient) };
+}
+
 /**
- * Chosen when the first reports arrive, not at load: an app that calls
- * Sentry.init after this script still gets the events on its own client.
+ * Looked at whenever reports arrive, not once at load: an app that calls
+ * Sentry.init after this script (after consent, say), even after the first
+ * delivery, gets every later event on its own client. Until then the monitor's
+ * own isolated client sends (with data-dsn), or the reports wait in the worker.
  */
 function chooseSink(): Sink | undefined {
-  const pageClient: Client | undefined = findPageSentryClient();
+  if (sink?.pageClient) return sink;
+  const pageClient = findPageSentryClient();
   if (pageClient) {
-    const scope = new Scope();
-    scope.setClient(pageClient);
-    return { deliver: deliverToSentry(pageClient), scope };
+    if (sink) console.info(`${LOG} the page set Sentry up: backend failures now go through its client.`);
+    sink = pageSink(pageClient);
+    monitor?.scopeChanged();
+    return sink;
   }
+  if (sink) return sink;
   const dsn = data.dsn || (isDevHost ? SPOTLIGHT_DSN : undefined);
-  if (dsn) return createIsolatedClient({ dsn, release: data.release, environment: data.environment ?? (isDevHost ? 'development' : undefined) });
-  return undefined;
+  if (!dsn) return undefined;
+  const release = data.release;
+  const environment = data.environment ?? (isDevHost ? 'development' : undefined);
+  const isolated = createIsolatedClient({ dsn, release, environment });
+  sink = { ...isolated, pageScope: () => ({ ...(release ? { release } : {}), ...(environment ? { environment } : {}) }) };
+  return sink;
 }
 
 async function deliverReports(reports: BackendReport[]): Promise<string[]> {
-  sink ??= chooseSink();
-  const deliver = sink?.deliver;
+  const deliver = chooseSink()?.deliver;
   if (!deliver) {
     if (!warned) {
       warned = true;
@@ -101,17 +122,21 @@ async function deliverReports(reports: BackendReport[]): Promise<string[]> {
   return deliver(reports);
 }
 
+let monitor: BackendMonitor | undefined;
 if (bool(data.enabled) === false) {
   // The kill switch: take the worker away; the next load is uncontrolled.
   void unregisterBackendMonitor({ scriptUrl: options.scriptUrl, scope: options.scope });
 } else {
-  (window as { gatewayzMonitor?: unknown }).gatewayzMonitor = registerBackendMonitor({
+  const sendHealth = createHealthMetricsSender(() => chooseSink()?.scope);
+  monitor = registerBackendMonitor({
     ...options,
     register: bool(data.register),
     deliver: deliverReports,
+    // Who uses this page, for the worker to store with its reports: the app's client's scope once there is one.
+    pageScope: () => (findPageSentryClient() ? chooseSink() : sink)?.pageScope(),
     onHealth: (windows) => {
-      sink ??= chooseSink();
-      if (sink) captureHealthMetrics(windows, sink.scope);
+      if (chooseSink()) sendHealth(windows);
     },
   });
+  (window as { gatewayzMonitor?: unknown }).gatewayzMonitor = monitor;
 }

@@ -1,9 +1,10 @@
 /**
- * Reads the start of an error body from a clone of the response, so the page's
- * copy is never delayed: at most `maxChars` characters, at most `maxChars * 4`
- * bytes (UTF-8's widest), and no longer than `deadlineMs`; then the clone is
- * cancelled, which leaves the page's branch of the tee untouched.
+ * Characters read past the preview's end. A secret that starts before the cut
+ * shows at least this much of itself to the scrubber: more than any known
+ * prefix or entropy test needs (a PEM key's first line is 64).
  */
+export const PREVIEW_MARGIN = 256;
+
 const TEXTUAL = /^(text\/|application\/(?:[\w.+-]*\+)?(?:json|xml|javascript|x-www-form-urlencoded|problem\+json)|$)/i;
 
 /** Whether a body of this content type is text worth previewing (binary bodies are not previewed). */
@@ -11,6 +12,14 @@ export function isTextual(contentType: string | null): boolean {
   return TEXTUAL.test((contentType ?? '').split(';')[0]!.trim());
 }
 
+/**
+ * Reads the start of an error body from a clone of the response, so the page's
+ * copy is never delayed: `maxChars` characters and PREVIEW_MARGIN more, at most
+ * four bytes a character (UTF-8's widest), and no longer than `deadlineMs`;
+ * then the clone is cancelled, which leaves the page's branch of the tee
+ * untouched. The caller scrubs all of it, then cuts it to `maxChars`
+ * (`scrubPreview`), so a secret across the cut is seen whole.
+ */
 export async function readPreview(response: Response, maxChars: number, deadlineMs: number): Promise<string | undefined> {
   if (maxChars <= 0 || !response.body) return undefined;
   const contentType = (response.headers.get('content-type') ?? '').split(';')[0]!.trim();
@@ -18,7 +27,8 @@ export async function readPreview(response: Response, maxChars: number, deadline
   if (!TEXTUAL.test(contentType)) return undefined;
   const reader = response.clone().body!.getReader();
   const decoder = new TextDecoder('utf-8', { fatal: false });
-  const maxBytes = maxChars * 4;
+  const readChars = maxChars + PREVIEW_MARGIN;
+  const maxBytes = readChars * 4;
   let text = '';
   let bytes = 0;
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -26,7 +36,7 @@ export async function readPreview(response: Response, maxChars: number, deadline
     timer = setTimeout(() => resolve('deadline'), deadlineMs);
   });
   try {
-    while (bytes < maxBytes && text.length < maxChars) {
+    while (bytes < maxBytes && text.length < readChars) {
       const next = await Promise.race([reader.read(), deadline]);
       if (next === 'deadline' || next.done) break;
       bytes += next.value.byteLength;
@@ -39,5 +49,5 @@ export async function readPreview(response: Response, maxChars: number, deadline
     clearTimeout(timer);
     reader.cancel().catch(() => {});
   }
-  return text.length > maxChars ? text.slice(0, maxChars) : text;
+  return text.length > readChars ? text.slice(0, readChars) : text;
 }

@@ -2,10 +2,13 @@ import type { Classification } from './classify.js';
 import type { MonitorConfig } from '../config.js';
 import { endpointTemplate } from './endpointTemplate.js';
 import type { BackendReport } from '../protocol.js';
-import { scrubText, scrubUrl } from './scrub.js';
+import { scrubPreview, scrubText, scrubUrl } from './scrub.js';
 
 /** Response headers that identify a request on the server; read only where CORS exposes them. */
 export const REQUEST_ID_HEADERS = ['x-request-id', 'request-id', 'x-correlation-id', 'cf-ray', 'x-amzn-requestid', 'x-vercel-id'] as const;
+
+/** `previewChars` when the caller's config leaves it out (the default). */
+const DEFAULT_PREVIEW_CHARS = 500;
 
 /** What the worker observed of one failed request; everything raw, unscrubbed. */
 export interface Observation {
@@ -20,6 +23,7 @@ export interface Observation {
   online: boolean;
   /** Response headers (only the allowlisted ones are read). */
   headers?: { get(name: string): string | null };
+  /** The start of the error body: previewChars and a margin past it, cut only after scrubbing. */
   preview?: string;
   errorMessage?: string;
 }
@@ -41,7 +45,16 @@ export function retryAfterOf(headers: Observation['headers'], preview: string | 
   return m ? m[1] : undefined;
 }
 
-export function buildReport(o: Observation, config: Pick<MonitorConfig, 'timeoutMs' | 'scrubParams'>, eventId = newEventId()): BackendReport {
+/**
+ * Builds a report from an observation, scrubbing every field that carries
+ * text from the network: URL, gateway, status text, request id, preview and
+ * error message. Each is scrubbed whole, then cut to its length.
+ */
+export function buildReport(
+  o: Observation,
+  config: Pick<MonitorConfig, 'timeoutMs' | 'scrubParams'> & Partial<Pick<MonitorConfig, 'previewChars'>>,
+  eventId = newEventId(),
+): BackendReport {
   let parsed: URL | undefined;
   try {
     parsed = new URL(o.url);
@@ -60,8 +73,8 @@ export function buildReport(o: Observation, config: Pick<MonitorConfig, 'timeout
     endpoint: parsed ? endpointTemplate(parsed.pathname) : '/',
     gateway: gatewayOf(parsed),
     status: o.status,
-    // The reason phrase as sent (empty over HTTP/2 and 3); the page fills a standard one in.
-    statusText: o.statusText.slice(0, 100),
+    // The reason phrase as sent (empty over HTTP/2 and 3); the page fills a standard one in. A server chooses it, so it is scrubbed too.
+    statusText: scrubText(o.statusText).slice(0, 100),
     retryCount: o.retryCount,
     durationMs: Math.max(0, Math.round(o.endedAt - o.startedAt)),
     startedAt: o.startedAt,
@@ -73,9 +86,10 @@ export function buildReport(o: Observation, config: Pick<MonitorConfig, 'timeout
   if (kind === 'timeout') report.timeoutMs = config.timeoutMs;
   const ra = kind === 'http_error' ? retryAfterOf(o.headers, o.preview) : undefined;
   if (ra) report.retryAfter = ra;
-  if (requestId) report.requestId = requestId.slice(0, 200);
+  // A request id from an allowlisted header is an id by definition: kept even when it looks random, but known key formats and URLs in it are not.
+  if (requestId) report.requestId = scrubText(requestId, true).slice(0, 200);
   if (contentType) report.contentType = contentType.slice(0, 100);
-  if (o.preview !== undefined) report.responsePreview = scrubText(o.preview);
-  if (o.errorMessage) report.errorMessage = scrubText(o.errorMessage).slice(0, 300);
+  if (o.preview !== undefined) report.responsePreview = scrubPreview(o.preview, config.previewChars ?? DEFAULT_PREVIEW_CHARS);
+  if (o.errorMessage) report.errorMessage = scrubPreview(o.errorMessage, 300);
   return report;
 }

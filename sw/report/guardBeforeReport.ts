@@ -14,6 +14,8 @@ export function guardBeforeReport(hook: BeforeReportCallback, scrubParams: reado
     r.url = scrubUrl(r.url, scrubParams);
     r.gateway = scrubText(r.gateway);
     r.endpoint = scrubText(r.endpoint);
+    r.statusText = scrubText(r.statusText);
+    if (r.requestId !== undefined) r.requestId = scrubText(r.requestId, true);
     if (r.responsePreview !== undefined) r.responsePreview = scrubText(r.responsePreview);
     if (r.errorMessage !== undefined) r.errorMessage = scrubText(r.errorMessage);
     return r;

@@ -74,9 +74,11 @@ const CONTEXTS = {
   html: (s) => `<html><head><title>401 Unauthorized</title></head><body><h1>Unauthorized</h1><p>The key ${s} has been revoked.</p><hr><address>nginx/1.25.3</address></body></html>`,
   yaml: (s) => `error: config rejected\nprovider:\n  name: anthropic\n  secret: ${s}\n  retries: 3\n`,
   quotedInText: (s) => `Upstream said: "Invalid authentication '${s}'" (status 401)`,
+  slackWebhookText: (s) => `upstream rejected https://hooks.slack.com/services/T${pick(UPPER + DIGITS, 10)}/B${pick(UPPER + DIGITS, 10)}/${s} at 2024-07-18T12:34:56Z`,
+  slackWebhookJson: (s) => `{"error":{"message":"Provider returned error","metadata":{"raw":"${esc(`{"error":"webhook https://hooks.slack.com/services/T${pick(UPPER + DIGITS, 10)}/B${pick(UPPER + DIGITS, 10)}/${s} returned 410"}`)}"}}}`,
   stack: (s) => `Error: Request failed with status code 401\n    at settle (/app/node_modules/axios/lib/core/settle.js:19:12)\n    at IncomingMessage.handleStreamEnd (/app/node_modules/axios/lib/adapters/http.js:589:11)\n    config.headers.Authorization = "Bearer ${s}"`,
 };
-const GENERAL = Object.keys(CONTEXTS);
+const GENERAL = Object.keys(CONTEXTS).filter((c) => !c.startsWith('slack'));
 // Contexts where a low-entropy password can only be told by its key name.
 const KEYED = ['keyedJson', 'camelKeyJson', 'headerEchoJson', 'apiKeyHeaderEcho', 'envLine', 'pythonRepr', 'formBody', 'sse', 'yaml'];
 
@@ -131,7 +133,8 @@ const FORMATS = [
   ['gitlab-runner-token', 'gitleaks:gitlab-runner-authentication-token', () => `glrt-${b64url(20)}`],
   ['slack-bot-token', 'gitleaks:slack-bot-token', () => `xoxb-${digits(12)}-${digits(13)}-${alnum(24)}`],
   ['slack-user-token', 'gitleaks:slack-user-token', () => `xoxp-${digits(12)}-${digits(12)}-${digits(13)}-${hex(32)}`],
-  ['slack-webhook-url', 'gitleaks:slack-webhook-url', () => `https://hooks.slack.com/services/T${pick(UPPER + DIGITS, 10)}/B${pick(UPPER + DIGITS, 10)}/${alnum(24)}`, ['bareJson', 'bareText', 'escapedJson']],
+  // The webhook's last segment is its credential; T... and B... are the workspace's and channel's ids.
+  ['slack-webhook-url', 'gitleaks:slack-webhook-url', () => alnum(24), ['slackWebhookText', 'slackWebhookJson']],
   ['stripe-secret-key', 'gitleaks:stripe-access-token', () => `sk_live_${alnum(99)}`],
   ['stripe-restricted-key', 'gitleaks:stripe-access-token', () => `rk_live_${alnum(24)}`],
   ['stripe-webhook-secret', 'Stripe docs (whsec_)', () => `whsec_${b64(32)}`],

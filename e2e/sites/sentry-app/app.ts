@@ -5,11 +5,17 @@ declare global {
   interface Window {
     API_ORIGIN: string;
     SENTRY_DSN: string;
-    app: { call(path: string): Promise<unknown> };
+    /** Set by late.html: Sentry is set up only when the user opts in (a consent banner, say). */
+    SENTRY_AFTER_CONSENT?: boolean;
+    app: { call(path: string): Promise<unknown>; consent(): void };
   }
 }
 
-Sentry.init({ dsn: window.SENTRY_DSN, release: 'own-app@2.0.0', initialScope: { tags: { app: 'own-client' }, user: { id: 'own-user' } } });
+function initSentry(): void {
+  Sentry.init({ dsn: window.SENTRY_DSN, release: 'own-app@2.0.0', initialScope: { tags: { app: 'own-client' }, user: { id: 'own-user' } } });
+}
+
+if (!window.SENTRY_AFTER_CONSENT) initSentry();
 
 window.app = {
   async call(path) {
@@ -20,4 +26,5 @@ window.app = {
       return { error: String(err) };
     }
   },
+  consent: initSentry,
 };

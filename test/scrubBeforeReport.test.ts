@@ -1,0 +1,49 @@
+/**
+ * A user's beforeReport hook (registerMonitorRoute) gets each report last; what
+ * it returns is scrubbed again, every field that reaches Sentry as text
+ * included. Typechecked with the worker's lib (tsconfig.sw.json), like
+ * Monitor.test.ts, since the guard's types come from Monitor.ts.
+ */
+import { describe, expect, it } from 'vitest';
+import { buildReport } from '../sw/report/buildReport.js';
+import { guardBeforeReport } from '../sw/report/guardBeforeReport.js';
+import { FILTERED } from '../sw/report/scrub.js';
+
+const RANDOM = 'Zq9Xw7VbN2kLp4WzR8tYc1vHd3JmQe6T';
+const KEY = 'sk-proj-Qx7bN2kLp9WzR4tYc8vHd3JmAa5Ff6Gg';
+
+describe('a beforeReport hook', () => {
+  it('has its output scrubbed again: URL, status text, request id, preview and error message', () => {
+    const built = buildReport(
+      {
+        classification: { kind: 'http_error', level: 'warning' },
+        method: 'GET',
+        url: 'https://api.gatewayz.ai/v1/models',
+        status: 401,
+        statusText: 'Unauthorized',
+        startedAt: 1000,
+        endedAt: 1100,
+        retryCount: 0,
+        online: true,
+      },
+      { timeoutMs: 1, scrubParams: [] },
+    );
+    const hook = guardBeforeReport(
+      (r) => ({
+        ...r,
+        url: `${r.url}/${RANDOM}?token=abc`,
+        statusText: `Bearer ${RANDOM}`,
+        requestId: KEY,
+        responsePreview: '{"password":"hunter2"}',
+        errorMessage: `failed with ${KEY}`,
+      }),
+      [],
+    );
+    const r = hook(built)!;
+    expect(r.url).toBe(`https://api.gatewayz.ai/v1/models/${FILTERED}?token=${FILTERED}`);
+    expect(r.statusText).toBe(`Bearer ${FILTERED}`);
+    expect(r.requestId).toBe(FILTERED);
+    expect(r.responsePreview).toBe(`{"password":"${FILTERED}"}`);
+    expect(r.errorMessage).toBe(`failed with ${FILTERED}`);
+  });
+});
