@@ -1,6 +1,6 @@
 /**
  * Infers retries: a request with the same method and URL as one that failed
- * less than `windowMs` ago is a retry of it (DESIGN.md: `retry_count`). Kept in
+ * less than `windowMs` ago is a retry of it (the event's `retry_count`). Kept in
  * memory only: a worker that the browser stops forgets, and counting restarts.
  */
 export class RetryTracker {
