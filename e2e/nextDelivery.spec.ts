@@ -66,6 +66,25 @@ for (const order of ['last', 'first'] as const) {
   });
 }
 
+test('the bridge tells the worker who uses the page: the user, release and environment in its hello, and again when the user signs in', async ({ page, nextApp }) => {
+  // Record what the page posts to its worker.
+  await page.addInitScript(() => {
+    const sent: unknown[] = ((window as unknown as { __posted: unknown[] }).__posted = []);
+    const post = ServiceWorker.prototype.postMessage;
+    ServiceWorker.prototype.postMessage = function (this: ServiceWorker, message: unknown, ...rest: never[]) {
+      sent.push(message);
+      return (post as (...a: unknown[]) => void).call(this, message, ...rest);
+    } as typeof post;
+  });
+  const posted = (type: string) => page.evaluate((t) => (window as unknown as { __posted: Array<{ type: string; payload: unknown }> }).__posted.filter((m) => m.type === t).map((m) => m.payload), type);
+  await openNextPage(page, `${nextApp.origin}/?user=alice`);
+  await expect.poll(() => posted('hello')).toContainEqual({ version: expect.any(String), page: { user: { id: 'alice', username: 'alice' }, release: 'next-app@3.1.0', environment: 'e2e' } });
+  expect(await posted('scope')).toEqual([]);
+  await page.getByLabel('User').fill('alice-admin');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect.poll(() => posted('scope')).toEqual([{ user: { id: 'alice-admin', username: 'alice-admin' }, release: 'next-app@3.1.0', environment: 'e2e' }]);
+});
+
 test('a report delivered later by another tab carries the user who saw the failure, not the user of the tab that delivers it', async ({ context, page, nextApp, api, sentry }) => {
   // Reports wait in the worker (a long batch window) until a page opens.
   const monitor = encodeURIComponent(JSON.stringify({ batchMs: 600_000 }));

@@ -1,5 +1,5 @@
 import { Scope, type Client } from '@sentry/core';
-import { createHealthMetricsSender } from './healthToMetrics.js';
+import { captureMetricPoints, createHealthMetricsSender } from './healthToMetrics.js';
 import { deliverToSentry } from './deliverToSentry.js';
 import { pageScopeOf, watchScopes } from './pageScopeOf.js';
 import { registerBackendMonitor, type BackendMonitor, type BackendMonitorOptions } from './registerBackendMonitor.js';
@@ -41,7 +41,7 @@ export function backendMonitorIntegration(options: BackendMonitorIntegrationOpti
       // Metrics through a scope bound to this client: right even when the app's SDK is another version than this package's.
       const metricsScope = new Scope();
       metricsScope.setClient(client);
-      const sendHealth = createHealthMetricsSender(() => metricsScope);
+      const sendHealth = createHealthMetricsSender((points) => captureMetricPoints(points, metricsScope));
       const monitor = registerBackendMonitor({
         ...options,
         deliver: deliverToSentry(client),

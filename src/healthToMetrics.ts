@@ -87,6 +87,11 @@ export function healthToMetrics(windows: HealthReport[]): MetricPoint[] {
   return out;
 }
 
+/** Sends metric points through a scope's client (the current scope's when none is given). */
+export function captureMetricPoints(points: MetricPoint[], scope?: Scope): void {
+  for (const m of points) metrics[m.type](m.name, m.value, { unit: m.unit, attributes: m.attributes, scope });
+}
+
 export interface HealthMetricsSender {
   /** Sends the windows' metrics now if this minute's budget allows, else merged with what waits, when it does. */
   (windows: HealthReport[]): void;
@@ -94,13 +99,11 @@ export interface HealthMetricsSender {
 
 /**
  * A page's health metrics sender: at most `MAX_ITEMS_PER_MINUTE` items in any
- * 60 s. Windows that arrive faster (a short `healthIntervalMs`, a backlog after
- * an offline spell) wait in memory, summed, and go out together when the
- * budget allows, so counts stay exact; a tab closed meanwhile loses them.
- * `scope` is the scope to capture with (bound to the client in use); the
- * current one when absent, or when it returns undefined.
+ * 60 s go to `send`. Windows that arrive faster (a short `healthIntervalMs`, a
+ * backlog after an offline spell) wait in memory, summed, and go out together
+ * when the budget allows, so counts stay exact; a tab closed meanwhile loses them.
  */
-export function createHealthMetricsSender(scope?: () => Scope | undefined, now: () => number = Date.now): HealthMetricsSender {
+export function createHealthMetricsSender(send: (points: MetricPoint[]) => void, now: () => number = Date.now): HealthMetricsSender {
   const sent: Array<{ at: number; items: number }> = [];
   let waiting: HealthReport[] = [];
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -122,8 +125,7 @@ export function createHealthMetricsSender(scope?: () => Scope | undefined, now: 
     }
     waiting = [];
     sent.push({ at: t, items: points.length });
-    const s = scope?.();
-    for (const m of points) metrics[m.type](m.name, m.value, { unit: m.unit, attributes: m.attributes, scope: s });
+    send(points);
   };
 
   return (windows) => {

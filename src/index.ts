@@ -1,5 +1,5 @@
 export { registerBackendMonitor, unregisterBackendMonitor, workerQuery, type BackendMonitor, type BackendMonitorOptions, type HealthListener, type WorkerOptions } from './registerBackendMonitor.js';
-export { healthToMetrics, createHealthMetricsSender, MAX_ITEMS_PER_MINUTE, type HealthMetricsSender, type MetricPoint } from './healthToMetrics.js';
+export { healthToMetrics, captureMetricPoints, createHealthMetricsSender, MAX_ITEMS_PER_MINUTE, type HealthMetricsSender, type MetricPoint } from './healthToMetrics.js';
 export { percentile, bucketOf, bucketUpper, mergeBuckets, type HealthReport, type HealthSeries } from '../sw/health/aggregate.js';
 export {
   backendMonitorIntegration,

@@ -9,7 +9,7 @@
  * Workbox worker carries the monitor). See the README for each.
  */
 import { Scope, type Client } from '@sentry/core';
-import { createHealthMetricsSender } from '../healthToMetrics.js';
+import { captureMetricPoints, createHealthMetricsSender } from '../healthToMetrics.js';
 import { createIsolatedClient } from '../createIsolatedClient.js';
 import { deliverToSentry, type Deliver } from '../deliverToSentry.js';
 import { findPageSentryClient } from '../findPageSentryClient.js';
@@ -127,7 +127,7 @@ if (bool(data.enabled) === false) {
   // The kill switch: take the worker away; the next load is uncontrolled.
   void unregisterBackendMonitor({ scriptUrl: options.scriptUrl, scope: options.scope });
 } else {
-  const sendHealth = createHealthMetricsSender(() => chooseSink()?.scope);
+  const sendHealth = createHealthMetricsSender((points) => captureMetricPoints(points, chooseSink()?.scope));
   monitor = registerBackendMonitor({
     ...options,
     register: bool(data.register),

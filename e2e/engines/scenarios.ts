@@ -1,0 +1,677 @@
+/**
+ * The engines suite's scenarios, written once and run in Chromium, Firefox
+ * and WebKitGTK through the driver interface (drivers/). Per-site scenarios
+ * run on the script-tag path and on the Vite path; the others measure the
+ * engine itself (the fallbacks) or use fixtures of their own (fail-open).
+ *
+ * Every scenario asserts what a user relies on, field by field, and records
+ * what it measured for the feature × engine table (features.ts).
+ */
+import { expect } from '@playwright/test';
+import type { Event } from '@sentry/core';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { blobBytes, sha256 } from '../servers/gatewaySimulator.js';
+import type { EngineDriver, EngineName, LaunchOptions } from './drivers/types.js';
+import type { FeatureId } from './features.js';
+import { abortAfter, askProbe, call, callAll, controlState, flush, hashAll, readStream, readThenCancel, stats, updateWorker, workerInfo, type CallResult } from './page.js';
+import { load, TIMEOUT_MS, type FailOpenMode, type Site, type SitePath, type World } from './world.js';
+
+export interface ScenarioContext {
+  engine: EngineName;
+  /** The worker's shared browser of this engine; a page in it. */
+  driver: EngineDriver;
+  world: World;
+  /** The adoption path, for per-site scenarios. */
+  site?: SitePath;
+  /** Unique per test: the `gateway` parameter of its requests, so its events are told apart. */
+  tag: string;
+  /** A browser of its own (closed after the test). */
+  launch(options?: LaunchOptions): Promise<EngineDriver>;
+  /** A site on a fresh origin (closed after the test); the test's own path by default. */
+  startSite(path?: SitePath): Promise<Site>;
+  startFailOpenSite(mode: FailOpenMode): Promise<Site>;
+  startProbeSite(): Promise<Site>;
+  /** Records a measured value for the table (short and stable), with what was seen in detail. */
+  record(feature: FeatureId, value: string, detail?: string): void;
+}
+
+export interface Scenario {
+  id: string;
+  title: string;
+  /** Runs on both adoption paths. */
+  perSite: boolean;
+  features: FeatureId[];
+  timeoutMs?: number;
+  run(ctx: ScenarioContext): Promise<void>;
+}
+
+const root = (p: string) => fileURLToPath(new URL(`../../${p}`, import.meta.url));
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function waitFor<T>(what: string, probe: () => T | Promise<T>, timeoutMs = 15_000): Promise<NonNullable<T>> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe();
+    if (v) return v as NonNullable<T>;
+    if (Date.now() > deadline) throw new Error(`waited ${timeoutMs} ms for ${what}`);
+    await sleep(100);
+  }
+}
+
+/** Events the recorder accepted for this gateway tag. */
+const eventsFor = (world: World, gateway: string) => world.sentry.events.map((r) => r.event).filter((e) => e.tags?.gateway === gateway);
+
+/** Error texts carry ports, which change every run; the table needs stable text. */
+const stable = (s: string) => s.replace(/:\d{2,5}\b/g, ':PORT');
+
+interface ExpectedEvent {
+  message: string | RegExp;
+  level: 'error' | 'warning';
+  kind: string;
+  status: string;
+  method: string;
+  endpoint: string;
+  gateway: string;
+  /** The full (scrubbed) URL in the context. */
+  url: string;
+  statusCode: number;
+  online?: boolean;
+  context?: Record<string, unknown>;
+}
+
+/** The seed tracker's fields, field by field: message, exception, level, tags, fingerprint, the backend_api context. */
+function expectSeedEvent(e: Event, x: ExpectedEvent): void {
+  if (typeof x.message === 'string') expect(e.message).toBe(x.message);
+  else expect(e.message).toMatch(x.message);
+  expect(e.exception?.values).toEqual([{ type: 'BackendApiError', value: e.message, mechanism: { type: 'gatewayz-sw-monitor', handled: true } }]);
+  expect(e.level).toBe(x.level);
+  expect(e.event_id).toMatch(/^[0-9a-f]{32}$/);
+  expect(e.tags).toEqual({
+    error_category: 'backend_api',
+    api_endpoint: x.endpoint,
+    http_status: x.status,
+    http_method: x.method,
+    gateway: x.gateway,
+    failure_kind: x.kind,
+  });
+  expect(e.fingerprint).toEqual(['backend_api', x.method, x.endpoint, x.kind === 'http_error' || x.kind === 'stream_error' ? x.status : x.kind]);
+  const ctx = e.contexts?.backend_api as Record<string, unknown>;
+  expect(ctx).toMatchObject({ endpoint: x.url, status_code: x.statusCode, method: x.method, gateway: x.gateway, retry_count: 0, online: x.online ?? true, ...x.context });
+  expect(typeof ctx.duration_ms).toBe('number');
+  expect(ctx.duration_ms as number).toBeGreaterThanOrEqual(0);
+}
+
+async function loaded(driver: EngineDriver, site: Site): Promise<void> {
+  expect(await load(driver, site), `${site.origin} controlled by the monitor`).toEqual({ controlled: true, observing: true });
+}
+
+/** The first event an envelope carried for this gateway tag, answered or refused. */
+function sentEventId(world: World, gateway: string): string | undefined {
+  for (const envelope of world.sentry.envelopes) {
+    for (const [header, payload] of envelope[1]) {
+      if (header.type === 'event' && (payload as Event).tags?.gateway === gateway) return (payload as Event).event_id;
+    }
+  }
+  return undefined;
+}
+
+const isError = (r: CallResult | undefined): r is { error: string } => !!r && 'error' in r;
+
+const classify: Scenario = {
+  id: 'classify',
+  title: 'every failure kind becomes one event, checked field by field; the page gets the answer untouched',
+  perSite: true,
+  features: ['classify', 'network_error_message'],
+  async run({ world, driver, tag, startSite, record }) {
+    const { api, sim } = world;
+    const site = await startSite();
+    await loaded(driver, site);
+    sim.fault({ path: '/v1/client-error', status: 404, body: '{"error":"Not Found"}', headers: { 'x-request-id': 'rid-404' } });
+    sim.fault({ path: '/v1/server-error', status: 503, body: '{"error":"Service temporarily unavailable"}', headers: { 'x-request-id': 'rid-503' } });
+    sim.fault({ path: '/v1/rate-limited', method: 'POST', status: 429, body: '{"error":"Rate limit exceeded","retry_after":30}', headers: { 'retry-after': '30' } });
+    sim.fault({ path: '/v1/slow-answer', delayMs: TIMEOUT_MS + 1500, status: 200, body: '{"data":[]}' });
+    sim.fault({ path: '/v1/dropped', action: 'reset' });
+    const q = `?gateway=${tag}`;
+    const dropped = { url: `${api}/v1/dropped${q}`, init: { method: 'POST', body: '{"model":"x"}' } };
+    const results = await driver.evaluate(callAll, [
+      { url: `${api}/v1/client-error${q}` },
+      { url: `${api}/v1/server-error${q}` },
+      { url: `${api}/v1/rate-limited${q}`, init: { method: 'POST', body: '{}' } },
+      { url: `${api}/v1/slow-answer${q}` },
+      dropped,
+    ]);
+    expect(results.slice(0, 4)).toEqual([
+      { status: 404, body: '{"error":"Not Found"}' },
+      { status: 503, body: '{"error":"Service temporarily unavailable"}' },
+      { status: 429, body: '{"error":"Rate limit exceeded","retry_after":30}' },
+      // Observe only: the worker's timer does not cut the request.
+      { status: 200, body: '{"data":[]}' },
+    ]);
+    const withMonitor = results[4];
+    expect(withMonitor).toEqual({ error: expect.stringMatching(/^TypeError: /) });
+
+    const events = await world.sentry.waitForEvents(5, (e) => e.tags?.gateway === tag, 30_000);
+    const at = (endpoint: string) => events.find((e) => e.tags?.api_endpoint === endpoint)!;
+    const base = { method: 'GET', gateway: tag };
+    expectSeedEvent(at('/v1/client-error'), {
+      ...base,
+      message: 'Backend API GET /v1/client-error failed: 404 Not Found',
+      level: 'warning',
+      kind: 'http_error',
+      status: '404',
+      statusCode: 404,
+      endpoint: '/v1/client-error',
+      url: `${api}/v1/client-error${q}`,
+      context: { response_preview: '{"error":"Not Found"}', request_id: 'rid-404', content_type: 'application/json' },
+    });
+    expectSeedEvent(at('/v1/server-error'), {
+      ...base,
+      message: 'Backend API GET /v1/server-error failed: 503 Service Unavailable',
+      level: 'error',
+      kind: 'http_error',
+      status: '503',
+      statusCode: 503,
+      endpoint: '/v1/server-error',
+      url: `${api}/v1/server-error${q}`,
+      context: { response_preview: '{"error":"Service temporarily unavailable"}', request_id: 'rid-503' },
+    });
+    expectSeedEvent(at('/v1/rate-limited'), {
+      ...base,
+      method: 'POST',
+      message: 'Backend API POST /v1/rate-limited failed: 429 Too Many Requests',
+      level: 'warning',
+      kind: 'http_error',
+      status: '429',
+      statusCode: 429,
+      endpoint: '/v1/rate-limited',
+      url: `${api}/v1/rate-limited${q}`,
+      context: { retry_after: '30', response_preview: '{"error":"Rate limit exceeded","retry_after":30}' },
+    });
+    expectSeedEvent(at('/v1/slow-answer'), {
+      ...base,
+      message: `Backend API timeout after ${TIMEOUT_MS}ms: /v1/slow-answer${q}`,
+      level: 'error',
+      kind: 'timeout',
+      status: '408',
+      statusCode: 408,
+      endpoint: '/v1/slow-answer',
+      url: `${api}/v1/slow-answer${q}`,
+      context: { timeout_ms: TIMEOUT_MS },
+    });
+    const dropEvent = at('/v1/dropped');
+    expectSeedEvent(dropEvent, {
+      ...base,
+      method: 'POST',
+      message: 'Backend API POST /v1/dropped failed: network error',
+      level: 'error',
+      kind: 'network_error',
+      status: '0',
+      statusCode: 0,
+      endpoint: '/v1/dropped',
+      url: `${api}/v1/dropped${q}`,
+    });
+    const workerError = (dropEvent.contexts?.backend_api as Record<string, unknown>).error_message;
+    expect(workerError).toMatch(/^TypeError: /);
+    // One failure, one event: the late 200 after the timeout adds nothing.
+    await driver.evaluate(flush, undefined);
+    await sleep(500);
+    expect(eventsFor(world, tag)).toHaveLength(5);
+
+    // The same dropped connection from a page no worker controls.
+    await driver.goto(`${world.bare.origin}/`);
+    const [without] = await driver.evaluate(callAll, [{ ...dropped, url: `${api}/v1/dropped?gateway=${tag}-bare` }]);
+    expect(without).toEqual({ error: expect.stringMatching(/^TypeError: /) });
+    record('classify', 'pass', `404, 503, 429 (POST, retry_after), timeout after ${TIMEOUT_MS} ms (request completed), connection reset: five events; the worker saw the reset as "${stable(String(workerError))}"`);
+    const a = stable((withMonitor as { error: string }).error);
+    const b = stable((without as { error: string }).error);
+    record('network_error_message', a === b ? `same: \`${a}\`` : `differs: \`${a}\` / \`${b}\``, a === b ? undefined : 'the page sees a different TypeError message through the worker than without one');
+  },
+};
+
+const offline: Scenario = {
+  id: 'offline',
+  title: 'a request made offline is reported once back online; what the worker can tell of offline',
+  perSite: true,
+  features: ['offline'],
+  async run({ world, tag, launch, startSite, record }) {
+    const d = await launch({ offline: true });
+    const site = await startSite();
+    await loaded(d, site);
+    await d.offline();
+    const [during] = await d.evaluate(callAll, [{ url: `${world.api}/v1/offline-call?gateway=${tag}` }]);
+    const pageOnLine = (await d.evaluate(controlState, undefined)).onLine;
+    expect(during).toEqual({ error: expect.stringMatching(/^TypeError: /) });
+    // Nothing can reach Sentry while offline, and nothing is lost.
+    await sleep(1500);
+    expect(eventsFor(world, tag)).toHaveLength(0);
+    await d.online();
+    const e = await world.sentry.waitForEvent((ev) => ev.tags?.gateway === tag, 40_000);
+    const workerOnLine = (e.contexts?.backend_api as Record<string, unknown>).online as boolean;
+    // What the driver says of this engine's offline switch must hold: the worker reads navigator.onLine.
+    expect(workerOnLine, `worker navigator.onLine while offline (${d.abilities.offline})`).toBe(!d.abilities.offlineSetsWorkerOnLine);
+    const isOffline = !workerOnLine;
+    expectSeedEvent(e, {
+      message: `Backend API GET /v1/offline-call failed: ${isOffline ? 'offline' : 'network error'}`,
+      level: isOffline ? 'warning' : 'error',
+      kind: isOffline ? 'offline' : 'network_error',
+      status: '0',
+      statusCode: 0,
+      method: 'GET',
+      endpoint: '/v1/offline-call',
+      gateway: tag,
+      url: `${world.api}/v1/offline-call?gateway=${tag}`,
+      online: workerOnLine,
+    });
+    record(
+      'offline',
+      isOffline ? '`offline` (warning)' : "`network_error` (error): the worker's navigator.onLine stays true",
+      `${d.abilities.offline}; navigator.onLine in the page ${pageOnLine}, in the worker ${workerOnLine}; the page got "${stable((during as { error: string }).error)}"; delivered once back online`,
+    );
+  },
+};
+
+const bodies: Scenario = {
+  id: 'bodies',
+  title: 'binary, 5 MB and SSE bodies reach the page byte-identical through the worker',
+  perSite: true,
+  features: ['bodies'],
+  async run({ world, driver, tag, startSite, record }) {
+    const { api } = world;
+    const site = await startSite();
+    await loaded(driver, site);
+    const small = 64 * 1024;
+    const big = 5 * 1024 * 1024;
+    const events = 20;
+    const sse = Buffer.from(Array.from({ length: events }, (_, i) => `id: ${i}\ndata: ${JSON.stringify({ n: i })}\n\n`).join(''));
+    const urls = [`${api}/v1/blob?size=${small}&seed=11&gateway=${tag}`, `${api}/v1/blob?size=${big}&seed=12&gateway=${tag}`, `${api}/v1/stream?events=${events}&gapMs=5&gateway=${tag}`];
+    const expected = [
+      { status: 200, type: 'application/octet-stream', bytes: small, sha256: sha256(blobBytes(small, 11)) },
+      { status: 200, type: 'application/octet-stream', bytes: big, sha256: sha256(blobBytes(big, 12)) },
+      { status: 200, type: 'text/event-stream', bytes: sse.length, sha256: sha256(sse) },
+    ];
+    const before = (await driver.evaluate(stats, undefined))!;
+    const withWorker = await driver.evaluate(hashAll, urls);
+    const after = (await driver.evaluate(stats, undefined))!;
+    // All three went through the monitor.
+    expect(after.observed - before.observed).toBe(3);
+    await driver.goto(`${world.bare.origin}/`);
+    const withoutWorker = await driver.evaluate(hashAll, urls);
+    expect(withWorker).toEqual(expected);
+    expect(withoutWorker).toEqual(expected);
+    record('bodies', 'identical', `sha-256 of each body equal to the server's bytes, with the monitor and without a worker (${small} B, ${big} B, ${sse.length} B of SSE)`);
+  },
+};
+
+const streamError: Scenario = {
+  id: 'stream-error',
+  title: 'a stream cut mid-way gives one stream_error event; the page gets the same bytes and error as without the worker',
+  perSite: true,
+  features: ['stream_error'],
+  async run({ world, driver, tag, startSite, record }) {
+    const { api } = world;
+    const site = await startSite();
+    await loaded(driver, site);
+    const url = (g: string) => `${api}/v1/stream?events=10&cut=3&gapMs=20&gateway=${g}`;
+    const r = await driver.evaluate(readStream, url(tag));
+    expect(r).toMatchObject({ status: 200, events: 3, error: expect.any(String) });
+    const got = r as { status: number; events: number; bytes: number; error: string };
+    const e = await world.sentry.waitForEvent((ev) => ev.tags?.gateway === tag, 20_000);
+    expectSeedEvent(e, {
+      message: /^Backend API GET \/v1\/stream stream interrupted after \d+ms$/,
+      level: 'error',
+      kind: 'stream_error',
+      status: '200',
+      statusCode: 200,
+      method: 'GET',
+      endpoint: '/v1/stream',
+      gateway: tag,
+      url: url(tag),
+      context: { stream_events: 3, stream_bytes: got.bytes },
+    });
+    await driver.evaluate(flush, undefined);
+    expect(eventsFor(world, tag)).toHaveLength(1);
+    await driver.goto(`${world.bare.origin}/`);
+    const bare = await driver.evaluate(readStream, url(`${tag}-bare`));
+    expect(bare).toMatchObject({ status: 200, events: 3, error: expect.any(String) });
+    const bareGot = bare as typeof got;
+    // The gateway tag is part of the URL but not of the body: the same bytes either way.
+    expect(bareGot.bytes).toBe(got.bytes);
+    record(
+      'stream_error',
+      got.error === bareGot.error ? 'one event' : `one event; page error differs`,
+      `page read 3 events (${got.bytes} B), then ${got.error} (without a worker: ${bareGot.error}); event with stream_events 3, stream_bytes ${got.bytes}`,
+    );
+  },
+};
+
+const stopReading: Scenario = {
+  id: 'stop-reading',
+  title: 'a page that stops reading a stream closes the connection to the API, and that is no failure',
+  perSite: true,
+  features: ['stop_reading'],
+  async run({ world, driver, tag, startSite, record }) {
+    const site = await startSite();
+    await loaded(driver, site);
+    // 5,000 events 20 ms apart: the server would keep sending for 100 s.
+    const url = `${world.api}/v1/stream?events=5000&gapMs=20&gateway=${tag}`;
+    const r = await driver.evaluate(readThenCancel, { url, chunks: 3 });
+    const cancelledAt = Date.now();
+    expect(r).toMatchObject({ status: 200, chunks: 3 });
+    const conn = await waitFor('the tap to see the stream request', () => world.tap.find(`gateway=${tag}`), 5000);
+    await waitFor(`the API connection of ${url} to close after the page cancelled its read`, () => conn.closedAt, 10_000);
+    const closedAfter = Math.max(0, conn.closedAt! - cancelledAt);
+    // A page's own cancel is not a backend failure.
+    await driver.evaluate(flush, undefined);
+    await sleep(1000);
+    expect(eventsFor(world, tag)).toHaveLength(0);
+    record('stop_reading', 'closed', `closed ${closedAfter} ms after the page's reader.cancel(); no event`);
+  },
+};
+
+const delivery: Scenario = {
+  id: 'delivery',
+  title: 'a report held in the outbox is delivered, once and with its event_id, after the browser stopped the worker and after a browser restart',
+  perSite: true,
+  features: ['delivery_stop', 'delivery_restart'],
+  timeoutMs: 120_000,
+  async run({ world, tag, launch, startSite, record }) {
+    const profile = await mkdtemp(join(tmpdir(), 'gatewayz-engines-profile-'));
+    try {
+      const d = await launch({ profileDir: profile, stoppable: true });
+      const site = await startSite();
+      await loaded(d, site);
+
+      /** A 503 whose report Sentry refuses for now (500s): it stays in the worker's outbox. */
+      const heldReport = async (gateway: string, path: string): Promise<string> => {
+        world.sentry.plan(Array.from({ length: 100 }, () => ({ status: 500 })));
+        world.sim.fault({ path, status: 503, body: '{"error":"down"}' });
+        const deliveredBefore = (await d.evaluate(stats, undefined))!.delivered;
+        expect(await d.evaluate(call, { url: `${world.api}${path}?gateway=${gateway}` })).toEqual({ status: 503, body: '{"error":"down"}' });
+        const id = await waitFor(`an envelope for ${gateway} (refused)`, () => sentEventId(world, gateway), 20_000);
+        const s = await waitFor('the report to be stored and not delivered', async () => {
+          const st = await d.evaluate(stats, undefined);
+          return st && st.storing === 0 && st.pending >= 1 && st.observed >= 1 ? st : undefined;
+        });
+        expect(s.delivered).toBe(deliveredBefore);
+        return id;
+      };
+      const deliveredOnce = async (gateway: string, path: string, id: string): Promise<void> => {
+        const e = await world.sentry.waitForEvent((ev) => ev.tags?.gateway === gateway, 30_000);
+        expect(e.event_id).toBe(id);
+        expectSeedEvent(e, {
+          message: `Backend API GET ${path} failed: 503 Service Unavailable`,
+          level: 'error',
+          kind: 'http_error',
+          status: '503',
+          statusCode: 503,
+          method: 'GET',
+          endpoint: path,
+          gateway,
+          url: `${world.api}${path}?gateway=${gateway}`,
+          context: { response_preview: '{"error":"down"}' },
+        });
+        await d.evaluate(flush, undefined);
+        await sleep(1000);
+        expect(eventsFor(world, gateway)).toHaveLength(1);
+      };
+
+      // The worker stopped by the browser.
+      const stopped = `${tag}-stop`;
+      const id1 = await heldReport(stopped, '/v1/held-across-stop');
+      await d.goto('about:blank');
+      await d.stopWorker();
+      world.sentry.plan([]);
+      await loaded(d, site);
+      // A new worker instance: its in-memory counters start over; the outbox did not.
+      expect((await d.evaluate(stats, undefined))?.observed, `the worker was stopped (${d.abilities.stop})`).toBe(0);
+      await deliveredOnce(stopped, '/v1/held-across-stop', id1);
+      record('delivery_stop', 'delivered once', `${d.abilities.stop}; the report came back with its event_id after the worker restarted`);
+
+      if (!d.abilities.canRestart) {
+        record('delivery_restart', 'n/a', d.abilities.restart);
+        return;
+      }
+      const restarted = `${tag}-restart`;
+      const id2 = await heldReport(restarted, '/v1/held-across-restart');
+      await d.restart();
+      world.sentry.plan([]);
+      await loaded(d, site);
+      await deliveredOnce(restarted, '/v1/held-across-restart', id2);
+      record('delivery_restart', 'delivered once', `${d.abilities.restart}; the report came back with its event_id`);
+    } finally {
+      await rm(profile, { recursive: true, force: true });
+    }
+  },
+};
+
+const killSwitch: Scenario = {
+  id: 'kill-switch',
+  title: 'the kill switch (the page option, then the disabled worker file) leaves the site uncontrolled and working',
+  perSite: true,
+  features: ['kill_switch'],
+  timeoutMs: 90_000,
+  async run({ world, driver, tag, startSite, site: path, record }) {
+    const { api, sim } = world;
+    const site = await startSite();
+    await loaded(driver, site);
+    sim.fault({ path: '/v1/before-switch', status: 503, body: 'down' });
+    expect(await driver.evaluate(call, { url: `${api}/v1/before-switch?gateway=${tag}` })).toEqual({ status: 503, body: 'down' });
+    await world.sentry.waitForEvent((e) => e.tags?.gateway === tag && e.tags?.api_endpoint === '/v1/before-switch', 20_000);
+
+    // 1. data-enabled="false" on the tag, or the app rebuilt with enabled: false.
+    await site.disable();
+    await driver.goto(`${site.origin}/`);
+    await waitFor('the worker to be unregistered', async () => (await driver.evaluate(controlState, undefined)).registrations === 0, 15_000);
+    await driver.goto(`${site.origin}/`);
+    expect(await driver.evaluate(controlState, undefined)).toMatchObject({ controlled: false, registrations: 0 });
+    sim.fault({ path: '/v1/after-switch', status: 503, body: 'still down' });
+    expect(await driver.evaluate(call, { url: `${api}/v1/after-switch?gateway=${tag}` })).toEqual({ status: 503, body: 'still down' });
+
+    // 2. gatewayz-sw-disabled.js served in place of the worker, the page unchanged.
+    const site2 = await startSite();
+    await loaded(driver, site2);
+    site2.server.override('/gatewayz-sw.js', await readFile(root('dist/gatewayz-sw-disabled.js'), 'utf8'));
+    expect(await driver.evaluate(updateWorker, undefined)).toBe(true);
+    await waitFor('the disabled worker to unregister itself', async () => (await driver.evaluate(controlState, undefined)).registrations === 0, 15_000);
+    // The unchanged page registers the (now disabled) worker again, which removes itself again.
+    await driver.goto(`${site2.origin}/`);
+    await sleep(1500);
+    await driver.goto(`${site2.origin}/`);
+    expect((await driver.evaluate(controlState, undefined)).controlled).toBe(false);
+    expect(await driver.evaluate(call, { url: `${api}/v1/after-switch?gateway=${tag}-file` })).toEqual({ status: 503, body: 'still down' });
+
+    // Neither failure after the switch was reported.
+    await sleep(1500);
+    expect(world.sentry.events.filter((r) => r.event.tags?.api_endpoint === '/v1/after-switch')).toHaveLength(0);
+    record('kill_switch', 'works', `${path === 'vite' ? 'enabled: false build' : 'data-enabled="false"'}: unregistered on the next load, then uncontrolled; gatewayz-sw-disabled.js: unregistered itself on update; API answers untouched, nothing reported`);
+  },
+};
+
+const S = (n: number) => `S3cr3t${String(n).padStart(2, '0')}Zq9Xw7Vb`;
+
+const secrets: Scenario = {
+  id: 'secrets',
+  title: 'a sample of secret-bearing requests and answers: no secret is anywhere in what Sentry received',
+  perSite: true,
+  features: ['secrets'],
+  async run({ world, driver, tag, startSite, record }) {
+    const { api, sim } = world;
+    const site = await startSite();
+    await loaded(driver, site);
+    const jwt = `eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ1c2VyIn0.${S(3)}Sig`;
+    const shapes: Array<{ path: string; fault: string; body?: string; headers?: Record<string, string>; init?: RequestInit; secrets: string[] }> = [
+      { path: `/v1/keyed?api_key=${S(1)}&gateway=${tag}`, fault: '/v1/keyed', secrets: [S(1)] },
+      { path: `/v1/keys/sk-proj-${S(2)}abcdef/usage?gateway=${tag}`, fault: '/v1/keys/', secrets: [S(2)] },
+      { path: `/v1/sessions/${jwt}?gateway=${tag}`, fault: '/v1/sessions/', secrets: [S(3)] },
+      { path: `/v1/bearer?gateway=${tag}`, fault: '/v1/bearer', body: `Authorization: Bearer ${S(4)} was rejected`, headers: { 'content-type': 'text/plain' }, secrets: [S(4)] },
+      { path: `/v1/expired?gateway=${tag}`, fault: '/v1/expired', body: JSON.stringify({ error: 'expired', token: S(5) }), secrets: [S(5)] },
+      {
+        path: `/v1/headers?gateway=${tag}`,
+        fault: '/v1/headers',
+        init: { headers: { authorization: `Bearer ${S(6)}`, 'x-api-key': `${S(6)}b` } },
+        headers: { 'x-debug-token': `${S(6)}c`, 'access-control-expose-headers': 'x-debug-token, x-request-id' },
+        secrets: [S(6)],
+      },
+    ];
+    for (const s of shapes) sim.fault({ path: s.fault, status: 401, body: s.body ?? '{"error":"Unauthorized"}', headers: s.headers });
+    for (const s of shapes) expect(await driver.evaluate(call, { url: `${api}${s.path}`, init: s.init })).toMatchObject({ status: 401 });
+    const events = await world.sentry.waitForEvents(shapes.length, (e) => e.tags?.gateway === tag, 30_000);
+    expect(events).toHaveLength(shapes.length);
+    const everything = Buffer.concat(world.sentry.raw).toString('latin1');
+    const all = shapes.flatMap((s) => s.secrets);
+    const leaked = all.filter((secret) => everything.includes(secret));
+    expect(leaked).toEqual([]);
+    // What was scrubbed says so; the shape of the URL stays.
+    const keyed = events.find((e) => e.tags?.api_endpoint === '/v1/keyed')!;
+    expect((keyed.contexts?.backend_api as Record<string, unknown>).endpoint).toBe(`${api}/v1/keyed?api_key=[Filtered]&gateway=${tag}`);
+    expect(events.map((e) => e.tags?.api_endpoint).sort()).toEqual(['/v1/bearer', '/v1/expired', '/v1/headers', '/v1/keyed', '/v1/keys/{id}/usage', '/v1/sessions/{id}']);
+    record('secrets', `0 of ${all.length} leaked`, `${shapes.length} shapes (query key, key in path, JWT in path, bearer token and token field in error bodies, request and response headers): ${events.length} events, ${world.sentry.raw.length} envelopes searched`);
+  },
+};
+
+const failOpen: Scenario = {
+  id: 'fail-open',
+  title: 'fail-open: a throwing beforeReport hook, a throwing outbox and a malformed config each leave every response untouched',
+  perSite: false,
+  features: ['fail_open'],
+  timeoutMs: 90_000,
+  async run({ world, driver, tag, startFailOpenSite, record }) {
+    const { api, sim } = world;
+    const seen: string[] = [];
+    for (const mode of ['hook', 'outbox', 'config'] as const) {
+      const g = `${tag}-${mode}`;
+      const site = await startFailOpenSite(mode);
+      expect(await load(driver, site), `fail-open site (${mode}) controlled`).toEqual({ controlled: true, observing: mode !== 'config' });
+      sim.fault({ path: `/v1/fo-${mode}-down`, status: 503, body: `{"error":"down (${mode})"}` });
+      sim.fault({ path: `/v1/fo-${mode}-dropped`, action: 'reset' });
+      const calls = [
+        { url: `${api}/v1/fo-${mode}-down?gateway=${g}` },
+        { url: `${api}/v1/models?gateway=${g}` },
+        { url: `${api}/v1/fo-${mode}-dropped?gateway=${g}`, init: { method: 'POST', body: '{}' } },
+      ];
+      const blob = [`${api}/v1/blob?size=65536&seed=21&gateway=${g}`];
+      const withWorker = await driver.evaluate(callAll, calls);
+      const hashedWith = await driver.evaluate(hashAll, blob);
+      const s = (await driver.evaluate(stats, undefined))!;
+      if (mode === 'hook') {
+        // The hook threw for both failures; the reports were kept and delivered.
+        expect(s.internalErrors).toBeGreaterThanOrEqual(2);
+        const e = await world.sentry.waitForEvent((ev) => ev.tags?.gateway === g && ev.tags?.http_status === '503', 20_000);
+        expectSeedEvent(e, {
+          message: `Backend API GET /v1/fo-hook-down failed: 503 Service Unavailable`,
+          level: 'error',
+          kind: 'http_error',
+          status: '503',
+          statusCode: 503,
+          method: 'GET',
+          endpoint: '/v1/fo-hook-down',
+          gateway: g,
+          url: `${api}/v1/fo-hook-down?gateway=${g}`,
+          context: { response_preview: '{"error":"down (hook)"}' },
+        });
+      } else if (mode === 'outbox') {
+        // Nothing could be stored, and nothing broke: counted, and the answers went through.
+        expect(s.observed).toBe(4);
+        expect(s.internalErrors).toBeGreaterThanOrEqual(2);
+        expect(s.pending).toBe(-1);
+      } else {
+        const info = await driver.evaluate(workerInfo, undefined);
+        expect(info?.observing).toBe(false);
+        expect(info?.configErrors.join('\n')).toContain('option "origins" has "not-a-url"');
+        expect(s.observed).toBe(0);
+      }
+      await driver.goto(`${world.bare.origin}/`);
+      const without = await driver.evaluate(callAll, calls);
+      const hashedWithout = await driver.evaluate(hashAll, blob);
+      expect(withWorker.slice(0, 2)).toEqual(without.slice(0, 2));
+      expect(withWorker[0]).toEqual({ status: 503, body: `{"error":"down (${mode})"}` });
+      expect(isError(withWorker[2]) && isError(without[2])).toBe(true);
+      expect(hashedWith).toEqual(hashedWithout);
+      expect(hashedWith[0]).toMatchObject({ status: 200, bytes: 65536, sha256: sha256(blobBytes(65536, 21)) });
+      if (mode !== 'hook') {
+        await sleep(1000);
+        expect(eventsFor(world, g)).toHaveLength(0);
+      }
+      seen.push(`${mode}: ${mode === 'config' ? 'observing nothing' : `${s.internalErrors} internal errors counted`}, answers identical to no worker`);
+      await site.close();
+    }
+    record('fail_open', 'untouched', seen.join('; '));
+  },
+};
+
+const fallbacks: Scenario = {
+  id: 'fallbacks',
+  title: 'the fallbacks: static routes or the early return for unwatched origins; what a page abort reaches',
+  perSite: false,
+  features: ['static_routes', 'unwatched', 'abort_signal', 'abort_upstream'],
+  timeoutMs: 90_000,
+  async run({ world, driver, tag, startSite, startProbeSite, record }) {
+    const { api, sim, tap } = world;
+    sim.fault({ path: '/v1/slow-abort', delayMs: 4000, status: 200, body: 'late' });
+    const aborted = async (gateway: string) => {
+      const url = `${api}/v1/slow-abort?gateway=${gateway}`;
+      expect(await driver.evaluate(abortAfter, { url, afterMs: 300 })).toBe('AbortError');
+      const started = Date.now();
+      // Well before the server would answer (4 s): a connection closed now was cancelled.
+      await sleep(1500);
+      const conn = tap.find(`gateway=${gateway}`);
+      expect(conn, `the request ${url} reached the API`).toBeDefined();
+      return { closed: conn!.closedAt !== undefined, afterMs: conn!.closedAt ? conn!.closedAt - started : undefined };
+    };
+
+    // 1. The probe: what the engine gives any worker.
+    const probeSite = await startProbeSite();
+    expect(await load(driver, probeSite, { bridge: false })).toMatchObject({ controlled: true });
+    const probed = await aborted(`${tag}-probe`);
+    const probe = await driver.evaluate(askProbe, undefined);
+    expect(probe.seen).toContain(`/v1/slow-abort?gateway=${tag}-probe`);
+    const signalAborts = probe.aborted.includes(`/v1/slow-abort?gateway=${tag}-probe`);
+
+    // 2. The control: without a worker the engine cancels the request.
+    await driver.goto(`${world.bare.origin}/`);
+    const bare = await aborted(`${tag}-bare`);
+    expect(bare.closed, 'without a worker, a page abort closes the API connection').toBe(true);
+
+    // 3. The monitor.
+    const site = await startSite('script-tag');
+    await loaded(driver, site);
+    const monitored = await aborted(`${tag}-monitor`);
+    // A page's own abort is never reported as a network failure. Where the
+    // worker's request goes on, the API's slow answer (4 s, past the worker's
+    // 1 s timeout) is still measured: that timeout is the API's, and is kept.
+    await sleep(3000);
+    await driver.evaluate(flush, undefined);
+    await sleep(500);
+    const afterAbort = eventsFor(world, `${tag}-monitor`);
+    expect(afterAbort.filter((e) => e.tags?.failure_kind !== 'timeout')).toEqual([]);
+    if (monitored.closed) expect(afterAbort).toEqual([]);
+    const timeoutReported = afterAbort.length > 0;
+
+    record('abort_signal', signalAborts ? 'yes' : 'no', `probe worker: FetchEvent.request.signal ${signalAborts ? 'aborted' : 'not aborted'} 1.5 s after the page aborted; its fetch(event.request) upstream ${probed.closed ? 'cancelled' : 'not cancelled'}`);
+    record(
+      'abort_upstream',
+      monitored.closed ? 'yes' : 'no',
+      `with the monitor the API connection ${monitored.closed ? `closed ${monitored.afterMs} ms after the abort` : 'stayed open until the server answered'}${timeoutReported ? ', and the slow answer was reported as a timeout' : ''}; without a worker it closed ${bare.afterMs} ms after`,
+    );
+
+    // 4. Unwatched origins: the site's own and another loopback origin.
+    const before = (await driver.evaluate(stats, undefined))!;
+    const statuses = await driver.evaluate(
+      (urls: string[]) => Promise.all(urls.map((u) => fetch(u).then((r) => r.status, () => 0))),
+      [...Array.from({ length: 10 }, () => `${site.origin}/app.js`), ...Array.from({ length: 10 }, () => `http://127.0.0.1:${world.sentry.port}/nothing`)],
+    );
+    expect(statuses).toEqual([...Array(10).fill(200), ...Array(10).fill(404)]);
+    const after = (await driver.evaluate(stats, undefined))!;
+    const reached = after.fetchEvents - before.fetchEvents;
+    expect(after.observed - before.observed).toBe(0);
+    const staticRoutes = probe.addRoutes && probe.urlPattern;
+    expect(reached).toBe(staticRoutes ? 0 : 20);
+    record('static_routes', staticRoutes ? 'yes' : 'no', `InstallEvent.addRoutes ${probe.addRoutes ? 'present' : 'absent'}, URLPattern ${probe.urlPattern ? 'present' : 'absent'}`);
+    record('unwatched', `${reached} of 20`, staticRoutes ? 'a static route sends them to the network' : "the fetch handler's early return (no respondWith): the browser then fetches them itself");
+  },
+};
+
+export const SCENARIOS: Scenario[] = [classify, offline, bodies, streamError, stopReading, delivery, killSwitch, secrets, failOpen, fallbacks];
