@@ -1,0 +1,136 @@
+/**
+ * Every difference the differential fuzz accepts, with its reason, and every
+ * difference it found that the worker should not make (open bugs, kept
+ * failing in their own test). The README's "What it changes" lists the same.
+ *
+ * Each accepted difference names its cause, and the fuzz checks the cause by
+ * observation on every run: a `service-worker` difference must also appear
+ * with the plain pass-through worker (`passThroughWorker.ts`), so it is the
+ * browser's doing, not the monitor's; a `monitor` difference must not.
+ */
+import type { Difference } from './compare.js';
+import type { DiffCase } from './generate.js';
+
+
+export interface AcceptedDifference {
+  id: string;
+  cause: 'service-worker' | 'monitor';
+  /** One line, as the README says it. */
+  what: string;
+  why: string;
+  matches(d: Difference, c: DiffCase): boolean;
+}
+
+export interface OpenWorkerBug {
+  id: string;
+  /** What goes wrong, as a test title. */
+  title: string;
+  /** Where in `sw/`, and what to change. */
+  where: string;
+  /** Cases it can affect, decided from the case alone. */
+  affects(c: DiffCase): boolean;
+  /** Cases that show it for certain (the failing test runs these). */
+  shows(c: DiffCase): boolean;
+  /** This case's differences are this bug's. */
+  explains(differences: Difference[], c: DiffCase): boolean;
+  /** The worker's console line each occurrence writes. */
+  logs?: RegExp;
+}
+
+const nonAscii = (s: unknown): boolean => typeof s === 'string' && /[^\x00-\x7f]/.test(s);
+/** `bare` encoded as UTF-8 and read back as Latin-1 (`Ç` → `Ã\x87`): what the page gets through a worker. */
+const mangled = (bare: unknown, worker: unknown): boolean => typeof bare === 'string' && nonAscii(bare) && worker === Buffer.from(bare, 'utf8').toString('latin1');
+
+/** The worker's stream path (`sw/watchStream.ts` `isStreamed`): these content types are re-wrapped. */
+export const STREAMED_TYPE = /^(text\/event-stream|application\/(x-ndjson|stream\+json|jsonl))\b/i;
+const finalHop = (c: DiffCase) => c.hops[c.hops.length - 1]!;
+
+export const ACCEPTED: AcceptedDifference[] = [
+  {
+    id: 'request-header-latin1',
+    cause: 'service-worker',
+    what: 'A request header whose value has bytes outside ASCII (`café`, legal as Latin-1) reaches the API with an empty value.',
+    why: "Chromium hands the request to the worker with header values decoded as UTF-8; a Latin-1 byte is not valid UTF-8, and the worker's fetch sends the value as empty. A plain `respondWith(fetch(event.request))` worker does the same; the worker never sees the original bytes.",
+    matches: (d) =>
+      d.side === 'api' && /\.headers\.[^.]+$/.test(d.field) && Array.isArray(d.bare) && Array.isArray(d.worker) && d.bare.some(nonAscii) && d.worker.every((v) => v === ''),
+  },
+  {
+    id: 'status-text-latin1',
+    cause: 'service-worker',
+    what: "A status text with bytes outside ASCII (`Ça Marche`) reaches the page as mojibake (`Ãa Marche`).",
+    why: 'Chromium passes the network response from the worker to the page with its reason phrase re-encoded as UTF-8 and read back as Latin-1. Any service worker that returns the network response does the same.',
+    matches: (d) => d.side === 'page' && d.field === 'statusText' && mangled(d.bare, d.worker),
+  },
+  {
+    id: 'response-header-latin1',
+    cause: 'service-worker',
+    what: 'A response header value with bytes outside ASCII (`café`) reaches the page as mojibake (`cafÃ©`).',
+    why: 'As for the status text: Chromium re-encodes the header values of a response that crosses from a worker to the page. Any service worker that returns the network response does the same.',
+    matches: (d) => d.side === 'page' && d.field.startsWith('headers.') && mangled(d.bare, d.worker),
+  },
+  {
+    id: 'stream-type-basic',
+    cause: 'monitor',
+    what: '`response.type` is `"basic"` instead of `"cors"` for a streamed (SSE or NDJSON) answer from another origin.',
+    why: "The worker watches a stream through a `Response` it constructs around the body (to count bytes and events and see it break), and a constructed response is never `cors`: Chromium gives it to the page as `basic`. Its status, status text, headers (the same CORS-exposed set), url and bytes are unchanged.",
+    matches: (d, c) => d.side === 'page' && d.field === 'type' && d.bare === 'cors' && d.worker === 'basic' && STREAMED_TYPE.test(finalHop(c).body.contentType ?? ''),
+  },
+];
+
+export const OPEN_WORKER_BUGS: OpenWorkerBug[] = [
+  {
+    id: 'null-body-stream',
+    title: 'a 204, 205 or 304 answer with a stream content type (SSE, NDJSON) reaches the page as a network error',
+    where:
+      "sw/watchStream.ts: Chromium gives a 204/205/304 network response an empty, non-null body, so `isStreamed` is true; `watchStream` locks the body (`getReader()`) and then `new Response(body, { status })` throws (a null-body status cannot have a body). BackendMonitorPlugin.fetchDidSucceed catches it (internalError) and returns the original response, whose body is now locked, so respondWith fails. Fix: never wrap a null-body status (204, 205, 304), and construct the Response before taking the reader.",
+    affects: (c) => [204, 205, 304].includes(finalHop(c).status) && STREAMED_TYPE.test(finalHop(c).body.contentType ?? ''),
+    shows: (c) => {
+      const h = finalHop(c);
+      const r = c.request;
+      return (
+        c.hops.length === 1 && r.mode === 'cors' && r.cache !== 'only-if-cached' && r.body.kind !== 'stream' &&
+        h.cors === 'ok' && h.allowCredentials && h.preflight === 'ok' && !(r.body.kind !== 'none' && ['GET', 'HEAD'].includes(r.method)) &&
+        [204, 205, 304].includes(h.status) && STREAMED_TYPE.test(h.body.contentType ?? '')
+      );
+    },
+    explains: (differences, c) =>
+      OPEN_WORKER_BUGS[0]!.affects(c) && differences.some((d) => d.side === 'page' && d.field === 'error' && d.bare === undefined && typeof d.worker === 'string'),
+    logs: /null body status cannot have body/,
+  },
+];
+
+export interface Verdict {
+  /** Differences nothing explains: failures. */
+  unexplained: Difference[];
+  /** Accepted differences, by id. */
+  accepted: Map<string, number>;
+  /** Accepted differences whose stated cause the control run contradicts: failures. */
+  unverified: string[];
+  /** The open bug this case's differences belong to. */
+  bug?: OpenWorkerBug;
+}
+
+/**
+ * Judges one case's differences (monitor vs no worker), using the control's
+ * (plain pass-through worker vs no worker) to check each accepted one's cause.
+ */
+export function judge(c: DiffCase, monitor: Difference[], control: Difference[]): Verdict {
+  const verdict: Verdict = { unexplained: [], accepted: new Map(), unverified: [] };
+  if (monitor.length === 0) return verdict;
+  const bug = OPEN_WORKER_BUGS.find((b) => b.explains(monitor, c));
+  if (bug) return { ...verdict, bug };
+  const same = (a: Difference, b: Difference) => a.field === b.field && JSON.stringify(a.bare) === JSON.stringify(b.bare) && JSON.stringify(a.worker) === JSON.stringify(b.worker);
+  for (const d of monitor) {
+    const a = ACCEPTED.find((x) => x.matches(d, c));
+    if (!a) {
+      verdict.unexplained.push(d);
+      continue;
+    }
+    verdict.accepted.set(a.id, (verdict.accepted.get(a.id) ?? 0) + 1);
+    const inControl = control.some((x) => same(x, d));
+    const controlTouched = control.some((x) => x.field === d.field);
+    if (a.cause === 'service-worker' && !inControl) verdict.unverified.push(`${c.id} ${d.side} ${d.field}: accepted as "${a.id}" (any service worker), but the plain pass-through worker did not change it`);
+    if (a.cause === 'monitor' && controlTouched) verdict.unverified.push(`${c.id} ${d.side} ${d.field}: accepted as "${a.id}" (the monitor's own), but the plain pass-through worker changed it too`);
+  }
+  return verdict;
+}
