@@ -20,8 +20,11 @@ export interface StreamOutcome {
 
 const STREAMED = /^(text\/event-stream|application\/(x-ndjson|stream\+json|jsonl))\b/i;
 
+/** Statuses whose response may not have a body: a constructed Response with one throws (and the original's body would already be locked). */
+const NULL_BODY = new Set([101, 103, 204, 205, 304]);
+
 export function isStreamed(response: Response): boolean {
-  return !!response.body && !response.redirected && STREAMED.test(response.headers.get('content-type') ?? '');
+  return !!response.body && !response.redirected && !NULL_BODY.has(response.status) && STREAMED.test(response.headers.get('content-type') ?? '');
 }
 
 /** Counts delimiter occurrences in a chunk, with the byte(s) that ended the previous chunk (a delimiter may straddle two). */
