@@ -81,7 +81,7 @@ describe('Authorization schemes', () => {
     [`Authorization: Token ${HEX}`, `Authorization: Token ${FILTERED}`],
     [`Authorization: ApiKey ${RANDOM}==`, `Authorization: ApiKey ${FILTERED}`],
     [`Authorization: SSWS 00${RANDOM}`, `Authorization: SSWS ${FILTERED}`],
-    [`Authorization: Digest username="gw", realm="api", response="${HEX}"`, `Authorization: Digest ${FILTERED}"gw", realm="api", response="${FILTERED}"`],
+    [`Authorization: Digest username="gw", realm="api", response="${HEX}"`, `Authorization: Digest ${FILTERED}`],
     [`Authorization: AWS4-HMAC-SHA256 Credential=AKIAEXAMPLE/20250302/us-east-1/s3/aws4_request, Signature=${HEX}`, `Authorization: AWS4-HMAC-SHA256 ${FILTERED}`],
     // Any scheme word after "authorization:", even one no list knows.
     [`Proxy-Authorization: Custom-Scheme ${RANDOM}`, `Proxy-Authorization: Custom-Scheme ${FILTERED}`],
@@ -96,6 +96,13 @@ describe('Authorization schemes', () => {
     for (const text of ['Token expired', 'Bearer token required', 'Basic authentication is not supported', 'www-authenticate: Bearer realm="api", error="invalid_token"']) {
       expect(scrubText(text)).toBe(text);
     }
+  });
+
+  it('stops at the quote that closes a JSON string around the header line: the body stays JSON', () => {
+    const body = `{"error":"security_exception","header":"Authorization: ApiKey ${RANDOM}==","status":401}`;
+    const out = scrubText(body);
+    expect(out).toBe(`{"error":"security_exception","header":"Authorization: ApiKey ${FILTERED}","status":401}`);
+    expect(JSON.parse(out)).toMatchObject({ status: 401 });
   });
 
   it('keeps the scheme word of a JSON authorization value', () => {

@@ -114,6 +114,27 @@ describe('scrubbing the corpora', () => {
     expect(missed).toEqual([]);
   });
 
+  it('a body that was JSON is still JSON once scrubbed', () => {
+    const json = secrets.filter((s) => {
+      try {
+        JSON.parse(s.text);
+        return true;
+      } catch {
+        return false;
+      }
+    });
+    expect(json.length).toBeGreaterThan(100);
+    const broken = json.filter((s) => {
+      try {
+        JSON.parse(scrubText(s.text));
+        return false;
+      } catch {
+        return true;
+      }
+    });
+    expect(broken.map((s) => `${s.format} in ${s.context}: ${scrubText(s.text)}`)).toEqual([]);
+  });
+
   it('false positives at most 3%: benign strings come out unchanged', () => {
     const changed = benign.filter((b) => scrubText(b.text) !== b.text);
     const rate = changed.length / benign.length;

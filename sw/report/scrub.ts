@@ -256,17 +256,26 @@ function scrubUrlText(u: string, extra: readonly string[] = []): string {
 const URL_SOURCE = String.raw`[A-Za-z][\w+.-]*://[^\s"'<>\x60\\]*`;
 const PEM_SOURCE = String.raw`-----BEGIN[A-Z\d _-]*PRIVATE KEY(?: BLOCK)?-----[\s\S]*?(?:-----END[A-Z\d _-]*-----|$)`;
 /**
+ * An `Authorization:` header line (echoed in a body, a log): the scheme word
+ * stays, everything after it on the line goes, whatever the scheme (Digest's
+ * quoted parameters, AWS SigV4's `Credential=..., Signature=...`). Runs before
+ * the JSON walk, which would split the line at its quotes; so it takes quoted
+ * parameters (`name="value",`) but stops at a quote that closes a JSON string
+ * around the line. A JSON value under an `authorization` key is the key-name rule's.
+ */
+const AUTH_LINE = /(\b(?:proxy-)?authorization[ \t]*[:=][ \t]*)([A-Za-z][\w.+-]*)[ \t]+(?:[^\r\n"\\]|"[^"\r\n]*"(?=[ \t]*(?:[,;\r\n]|$)))+/gi;
+
+/**
  * One pass over plain text; the first alternative that matches at a position wins:
- * a PEM private key; a URL; an Authorization header with its scheme; `name: value`
- * (not when the value is a scheme word; a bare value runs through `&` unless a
+ * a PEM private key; a URL; `name: value`
+ * (not when the value is a scheme word, or one the header pass kept; a bare value runs through `&` unless a
  * `name=` follows, as in a form body); a scheme word and its credential; any other token.
  */
 const SCAN = new RegExp(
   [
     PEM_SOURCE,
     URL_SOURCE,
-    String.raw`(\b(?:proxy-)?authorization["']?\s*(?:[:=]|=>)\s*["']?)([\w.+-]+)[ \t]+([^\r\n"'\\]+)`,
-    String.raw`([A-Za-z_][\w.-]*)(["']?[ \t]*(?:=>|:=|[:=])[ \t]*)(?!(?:${SCHEMES})[ \t])(${PEM_SOURCE}|'[^'\r\n]*'|${URL_SOURCE}|(?:[^\s,;&<>()[\]{}"'\x60\\]|&(?![\w.-]+=))+)`,
+    String.raw`([A-Za-z_][\w.-]*)(["']?[ \t]*(?:=>|:=|[:=])[ \t]*)(?!(?:${SCHEMES})[ \t]|[\w.+-]+[ \t]+\[Filtered\])(${PEM_SOURCE}|'[^'\r\n]*'|${URL_SOURCE}|(?:[^\s,;&<>()[\]{}"'\x60\\]|&(?![\w.-]+=))+)`,
     String.raw`\b(${SCHEMES})[ \t]+(?!-----)([\w.~+/=%-]+)`,
     String.raw`[^\s"'<>(){}[\],;\x60\\|&]+`,
   ].join('|'),
@@ -281,10 +290,9 @@ function scrubPlain(text: string, initial: Near): string {
   const nearAt = (offset: number) => (offset - nearEnd <= NEAR_CHARS ? near : Near.None);
   const out = text.replace(
     SCAN,
-    (m: string, header?: string, scheme?: string, credentials?: string, name?: string, sep?: string, value?: string, word?: string, credential?: string, ...rest: unknown[]) => {
+    (m: string, name?: string, sep?: string, value?: string, word?: string, credential?: string, ...rest: unknown[]) => {
       const offset = rest[0] as number;
       if (m.startsWith('-----')) return FILTERED;
-      if (header) return `${header}${scheme} ${FILTERED}`;
       if (name !== undefined) {
         const quoted = value![0] === "'" && value!.length > 1 && value!.endsWith("'");
         const inner = quoted ? value!.slice(1, -1) : value!;
@@ -327,6 +335,7 @@ function scrubPlain(text: string, initial: Near): string {
 }
 
 function scrub(text: string, depth: number, near: Near): string {
+  text = text.replace(AUTH_LINE, (_m, head: string, scheme: string) => `${head}${scheme} ${FILTERED}`);
   if (!text.includes('"') || depth > MAX_DEPTH) return scrubPlain(text, near);
   return scrubJsonLiterals(text, {
     replacement: FILTERED,
