@@ -95,15 +95,23 @@ export async function readThenCancel(a: { url: string; chunks: number }): Promis
   return { status: res.status, chunks, bytes };
 }
 
-/** Starts a fetch and aborts it after `afterMs`; returns how the page's promise settled. */
-export async function abortAfter(a: { url: string; afterMs: number }): Promise<string> {
+/** Starts a fetch the page can abort later (`abortFetch` with the same key). */
+export function startFetch(a: { url: string; key: string }): boolean {
   const controller = new AbortController();
   const settled = fetch(a.url, { signal: controller.signal }).then(
     (r) => `status ${r.status}`,
     (err: Error) => err.name,
   );
-  setTimeout(() => controller.abort(), a.afterMs);
-  return settled;
+  const w = window as unknown as { pending?: Record<string, { controller: AbortController; settled: Promise<string> }> };
+  (w.pending ??= {})[a.key] = { controller, settled };
+  return true;
+}
+
+/** Aborts a fetch `startFetch` started; how the page's promise settled. */
+export async function abortFetch(key: string): Promise<string> {
+  const p = (window as unknown as { pending: Record<string, { controller: AbortController; settled: Promise<string> }> }).pending[key]!;
+  p.controller.abort();
+  return p.settled;
 }
 
 /** The monitor's counters, through the script tag's bridge. */

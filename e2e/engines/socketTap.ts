@@ -61,7 +61,12 @@ export async function startSocketTap(targetPort: number, targetHost = '127.0.0.1
     port,
     connections,
     find: (needle) => [...connections].reverse().find((c) => c.requests.some((r) => r.includes(needle))),
-    clear: () => void (connections.length = 0),
+    // Connections still open stay (a browser reuses them), with what they carried so far forgotten.
+    clear: () => {
+      const open = connections.filter((c) => c.closedAt === undefined);
+      for (const c of open) c.requests.length = 0;
+      connections.splice(0, connections.length, ...open);
+    },
     close,
   };
 }

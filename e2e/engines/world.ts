@@ -163,7 +163,7 @@ async function listFiles(dir: string, prefix = ''): Promise<string[]> {
   return out;
 }
 
-export type FailOpenMode = 'hook' | 'outbox' | 'config';
+export type FailOpenMode = 'hook' | 'storage' | 'config';
 
 /** The fail-open fixture: a site whose own worker carries the monitor with a throwing step, or the standalone worker given a malformed config. */
 export async function startFailOpenSite(world: World, mode: FailOpenMode): Promise<Site> {

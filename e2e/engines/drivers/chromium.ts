@@ -38,6 +38,7 @@ export async function launchChromium(options: LaunchOptions = {}): Promise<Engin
     evaluate: async (fn, arg) => parseResult(await page.evaluate(pageScript(fn, arg))),
     offline: () => context.setOffline(true),
     online: () => context.setOffline(false),
+    emulateOffline: (on) => context.setOffline(on),
     stopWorker: async () => {
       const session = await context.newCDPSession(page);
       await session.send('ServiceWorker.enable');

@@ -51,6 +51,12 @@ export interface EngineDriver {
   offline(): Promise<void>;
   online(): Promise<void>;
   /**
+   * The automation protocol's own offline emulation, where it has one
+   * (Chromium: the context's network emulation; Firefox: BiDi's); what a team
+   * testing its own app's offline behaviour would use. Absent in WebKitGTK.
+   */
+  emulateOffline?(offline: boolean): Promise<void>;
+  /**
    * Stops the site's service worker the way this engine can (see
    * `abilities.stop`). Call it with the page away from the site (`about:blank`);
    * the next event starts the worker again.
