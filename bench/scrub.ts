@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { looksRandom, NEAR_KEY_WORD, STRICT, type EntropyLimits } from '../sw/report/entropy.js';
 import { scrubPreview, scrubText } from '../sw/report/scrub.js';
+import { HOSTILE } from '../test/corpora/hostile.js';
 
 interface SecretSample {
   format: string;
@@ -60,6 +61,12 @@ function nested(): string {
 }
 const nestedMs = time('2 KB of JSON quoted three strings deep', nested());
 console.log(`  → ${Math.max(benignMs, secretMs, nestedMs).toFixed(3)} ms per 2 KB preview at most (target: well under 1 ms)`);
+console.log('hostile bodies (test/corpora/hostile.ts), once each, scrubbed whole and cut to 10,000 characters:');
+for (const [name, body] of Object.entries(HOSTILE)) {
+  const t0 = performance.now();
+  scrubPreview(body, 10_000);
+  console.log(`  ${name.padEnd(62)} ${(performance.now() - t0).toFixed(1)} ms for ${body.length} chars`);
+}
 
 // ---- Threshold sweep ----------------------------------------------------------
 

@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { reportToEvent } from '../src/reportToEvent.js';
+import { HOSTILE } from './corpora/hostile.js';
 import { buildReport, type Observation } from '../sw/report/buildReport.js';
 import { isReadablePart, looksRandom, shannon } from '../sw/report/entropy.js';
 import { FILTERED, isSensitiveKey, isSensitiveParam, scrubPreview, scrubText, scrubUrl } from '../sw/report/scrub.js';
@@ -306,5 +307,21 @@ describe('buildReport: every field that carries text from the network', () => {
       { timeoutMs: 1, scrubParams: [] },
     );
     expect(r.errorMessage).toBe(`TypeError: Failed to fetch https://${FILTERED}@api.example/x?token=${FILTERED}`);
+  });
+});
+
+describe('hostile input', () => {
+  it.each(Object.entries(HOSTILE))('never throws: %s', (_name, body) => {
+    expect(typeof scrubPreview(body, 10_000)).toBe('string');
+  });
+
+  it('never throws on seeded random text from an alphabet of JSON, URL and key punctuation', () => {
+    const alphabet = ['"', '\\', '{', '}', '[', ']', ':', '=', '&', '?', '#', '@', '/', ' ', '\n', 'a', 'Z', '9', 'key', 'token', 'Bearer ', 'https://', 'sk-', '-----BEGIN PRIVATE KEY-----', "'", ';', ',', '%', '%5B'];
+    let seed = 42;
+    const next = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
+    for (let i = 0; i < 300; i++) {
+      const body = Array.from({ length: 1 + Math.floor(next() * 400) }, () => alphabet[Math.floor(next() * alphabet.length)]).join('');
+      expect(typeof scrubPreview(body, 500), body).toBe('string');
+    }
   });
 });

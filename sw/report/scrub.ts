@@ -169,9 +169,10 @@ function scrubToken(token: string, near: Near): string {
   // Punctuation around a token is not part of it: `=` before a hash, `.` ending a sentence.
   const [, lead, core, trail] = /^([=:]*)(.*?)([.:!?,=]*)$/s.exec(token)!;
   if (!core) return token;
-  const url = core.search(/[A-Za-z][\w+.-]*:\/\//);
+  // Cheap tests first: the searches below are unanchored, slow on a long token.
+  const url = core.includes('://') ? core.search(/[A-Za-z][\w+.-]*:\/\//) : -1;
   if (url >= 0) return lead + core.slice(0, url) + scrubUrlText(core.slice(url)) + trail;
-  if (core.includes('@')) {
+  if (core.includes('@') && core.length <= 320) {
     const out = core.replace(EMAIL, FILTERED);
     if (out !== core) return lead + out + trail;
   }
@@ -309,8 +310,15 @@ function scrubPlain(text: string, initial: Near): string {
           nearEnd = offset + name.length + sep!.length;
         }
         const valueNear = label !== Near.None ? label : nameNear;
-        // A value that is itself `NAME=value` (`failed: DB_PASSWORD=...`) is scanned again, so its own name counts.
-        const v = quoted ? scrub(inner, 1, valueNear) : inner.startsWith('-----') ? FILTERED : /[=:]./.test(inner) ? scrubPlain(inner, valueNear) : scrubToken(inner, valueNear);
+        // A value that is itself `NAME=value` (`failed: DB_PASSWORD=...`): its own name counts (one level, not a recursion a hostile `a=b=c=...` could deepen).
+        const inside = /^([A-Za-z_][\w.-]*)([=:])(?!\/\/)(.+)$/s.exec(inner);
+        const v = quoted
+          ? scrub(inner, 1, valueNear)
+          : inner.startsWith('-----')
+            ? FILTERED
+            : inside
+              ? inside[1]! + inside[2] + (isSensitiveKey(inside[1]!) ? FILTERED : scrubToken(inside[3]!, nearOf(inside[1]!) || valueNear))
+              : scrubToken(inner, valueNear);
         return scrubToken(name, nameNear) + sep + wrap(v);
       }
       if (word) {
