@@ -48,10 +48,15 @@ const CLAIMS: Record<string, (b: Block) => boolean> = {
   'the script tag': (b) => b.lang === 'html' && b.code.includes('data-origins='),
   'the Workbox route': (b) => b.lang === 'ts' && b.code.includes('registerMonitorRoute('),
   'the script tag for a Workbox site': (b) => b.lang === 'html' && b.code.includes('data-register="false"'),
-  'the integration': (b) => b.lang === 'ts' && b.code.includes('backendMonitorIntegration(') && !b.code.includes('transport:'),
+  'the integration': (b) => b.lang === 'ts' && b.code.includes('backendMonitorIntegration(') && !b.code.includes('transport:') && !b.code.includes('@sentry/nextjs'),
   'the kit config': (b) => b.lang === 'ts' && b.code.includes("from '@playwright/test'"),
   'the kit example': (b) => b.lang === 'ts' && b.code.includes("from 'gatewayz-sw-monitor/playwright'"),
   'the offline transport': (b) => b.lang === 'ts' && b.code.includes('transport:'),
+  'the Next.js install': (b) => b.lang === 'sh' && b.code.includes('create-next-app'),
+  'the Next.js config': (b) => b.lang === 'ts' && b.code.includes("from 'gatewayz-sw-monitor/next'"),
+  'the Next.js .gitignore': (b) => b.lang === 'gitignore',
+  'the Next.js Sentry.init': (b) => b.lang === 'ts' && b.code.includes("from '@sentry/nextjs'"),
+  'the beforeSend exemption': (b) => b.lang === 'ts' && b.code.startsWith('beforeSend('),
 };
 
 function block(name: keyof typeof CLAIMS): string {
@@ -188,6 +193,30 @@ describe('README.md snippets', () => {
     const offline = block('the offline transport');
     const transport = offline.match(/transport: [\w.]+\([\w.]+\)/)![0];
     expect(app).toContain(transport);
+  });
+
+  it('the Next.js steps are the fixture app e2e/next.spec.ts builds and runs, on the versions the package is tested with', () => {
+    const { devDependencies } = JSON.parse(read('package.json')) as { devDependencies: Record<string, string> };
+    const install = block('the Next.js install');
+    expect(install).toContain(`next@${devDependencies.next}`);
+    expect(install).toContain(`@sentry/nextjs@${devDependencies['@sentry/nextjs']}`);
+    const app = 'e2e/sites/next-app/';
+    const config = block('the Next.js config');
+    for (const line of config.split('\n').filter((l) => l.startsWith('import '))) expect(read(`${app}next.config.ts`)).toContain(line);
+    expect(config).toContain('withSentryConfig(withGatewayzMonitor(nextConfig), {');
+    expect(read(`${app}next.config.ts`)).toContain('withSentryConfig(withGatewayzMonitor(nextConfig), {');
+    for (const line of block('the Next.js .gitignore').trim().split('\n')) expect(read(`${app}.gitignore`).split('\n')).toContain(line);
+    const init = block('the Next.js Sentry.init');
+    const client = read(`${app}instrumentation-client.ts`);
+    for (const line of init.split('\n').filter((l) => l.startsWith('import '))) expect(client).toContain(line);
+    expect(init).toContain('integrations: (defaults) => [...defaults, backendMonitorIntegration({ origins: [');
+    expect(client).toMatch(/integrations: \(defaults\) => [^\n]*\[\.\.\.defaults, monitor\]/);
+    // Spotlight's sidecar takes envelopes at this DSN, as the script tag's development default does.
+    expect(init).toContain("'http://spotlight@localhost:8969/0'");
+    expect(read('src/register/main.ts')).toContain("'http://spotlight@localhost:8969/0'");
+    // The exemption is the fixture's own filter line, which e2e/next.spec.ts shows keeps a "network error" event.
+    const filter = block('the beforeSend exemption').split('\n').find((l) => l.includes("error_category !== 'backend_api'"))!.trim();
+    expect(client.split('\n').map((l) => l.trim())).toContain(filter);
   });
 
   it('the kit config is the one e2e/kit.spec.ts runs, but for the suite\'s own port, app and Chromium', () => {
