@@ -14,6 +14,8 @@
  *   FUZZ_SEED=N FUZZ_CASE=i npx playwright test e2e/differential.spec.ts   one case, printed in full
  */
 import type { Browser, BrowserContext, Page, Worker } from '@playwright/test';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { appUrl, expect, openApp, test } from './fixtures.js';
 import { compareCase, type Difference, type Run } from './differential/compare.js';
 import { describeCase, generateCase, reachesWorker, type DiffCase } from './differential/generate.js';
@@ -60,6 +62,8 @@ interface Outcome {
   runs: Array<Record<SideName, Run>>;
   /** Cases the browser hands to a worker: each must have reached both workers. */
   built: number;
+  /** Their requests (a repeated case makes two): each is one fetch event in the monitor. */
+  requests: number;
   notThrough: string[];
   fetchEvents: number;
   monitorConsole: string[];
@@ -134,7 +138,7 @@ async function runDifferential(cases: DiffCase[], { page, context, browser, serv
     expect(cookies.bare.api, 'the API session cookie, sent with credentials').toContain('diff_sid=fixed-session');
 
     diff.register(cases);
-    const out: Outcome = { cases, runs: [], built: 0, notThrough: [], fetchEvents: 0, monitorConsole, internalErrors: 0 };
+    const out: Outcome = { cases, runs: [], built: 0, requests: 0, notThrough: [], fetchEvents: 0, monitorConsole, internalErrors: 0 };
     for (let g = 0; g < cases.length; g += PER_GROUP) {
       const group = cases.slice(g, g + PER_GROUP);
       const input = { origins: diff.origins, cases: group.map((c) => ({ id: c.id, request: c.request })), deadlineMs: 20_000 };
@@ -149,13 +153,17 @@ async function runDifferential(cases: DiffCase[], { page, context, browser, serv
       group.forEach((c, k) => {
         if (runs[k]!.monitor.page.refused !== undefined || !reachesWorker(c)) return;
         out.built++;
+        out.requests += c.request.repeat ? 2 : 1;
         if (!controlFetched.has(c.id)) out.notThrough.push(`pass-through worker: ${c.id}: ${describeCase(c)}`);
         if (!monitorFetched.has(c.id)) out.notThrough.push(`monitor: ${c.id}: ${describeCase(c)}`);
       });
       out.runs.push(...runs);
     }
     out.internalErrors = (await page.evaluate(() => window.harness.stats()))?.internalErrors ?? Number.NaN;
-    if (ONLY !== undefined) for (const [k, c] of cases.entries()) console.log(`case ${c.index}: ${JSON.stringify(c, null, 1)}\nresults: ${JSON.stringify(Object.fromEntries(Object.entries(out.runs[k]!).map(([n, r]) => [n, r.page])), null, 1)}`);
+    if (ONLY !== undefined) {
+      for (const [k, c] of cases.entries()) console.log(`case ${c.index}: ${JSON.stringify(c, null, 1)}\nresults: ${JSON.stringify(Object.fromEntries(Object.entries(out.runs[k]!).map(([n, r]) => [n, r.page])), null, 1)}`);
+      console.log(`monitor console: ${JSON.stringify(monitorConsole)}`);
+    }
     return out;
   } finally {
     await Promise.all(opened.map((ctx) => ctx.close()));
@@ -190,10 +198,12 @@ test.describe(`differential fuzz, seed ${SEED}`, () => {
         for (const [id, n] of verdict.accepted) accepted.set(id, (accepted.get(id) ?? 0) + n);
         if (verdict.bug) bugCases.set(verdict.bug.id, [...(bugCases.get(verdict.bug.id) ?? []), `case ${c.index}`]);
       });
-      // What an open bug's cases log in the worker is that bug's; anything else logged is not accepted.
+      // What an open bug's cases log in the worker is that bug's (a line per request it broke;
+      // a repeated case can log twice); anything else logged is not accepted.
       const bugLogs = OPEN_WORKER_BUGS.filter((b) => bugCases.has(b.id) && b.logs);
-      const otherConsole = out.monitorConsole.filter((line) => !bugLogs.some((b) => b.logs!.test(line)));
-      const bugOccurrences = bugLogs.reduce((n, b) => n + bugCases.get(b.id)!.length, 0);
+      const isBugLog = (line: string) => bugLogs.some((b) => b.logs!.test(line));
+      const otherConsole = out.monitorConsole.filter((line) => !isBugLog(line));
+      const bugOccurrences = out.monitorConsole.filter(isBugLog).length;
 
       const summary = [
         `differential fuzz seed ${SEED}, cases ${range}: ${cases.length} cases, ${out.built} through both workers, ${unexplained.length} unexplained differences`,
@@ -207,7 +217,7 @@ test.describe(`differential fuzz, seed ${SEED}`, () => {
       expect(unverified, 'accepted differences whose cause the pass-through worker contradicts').toEqual([]);
       // Every request the browser built reached the worker: otherwise the comparison proves nothing.
       expect(out.notThrough, 'cases a worker never fetched').toEqual([]);
-      expect(out.fetchEvents, 'fetch events the monitor saw').toBe(out.built);
+      expect(out.fetchEvents, 'fetch events the monitor saw').toBe(out.requests);
       expect(otherConsole, 'monitor console errors and warnings').toEqual([]);
       expect(out.internalErrors, 'errors inside the monitor (beyond open bugs)').toBe(bugOccurrences);
     });
@@ -262,4 +272,13 @@ test('differential fuzz: the generator covers every dimension the issue lists wi
   expect(cases.some((c) => c.hops.some((h) => h.headers.some(([n]) => n === 'vary'))), 'vary').toBe(true);
   expect(seen((c) => JSON.stringify(hop(c).expose === null ? null : hop(c).expose === '*' ? '*' : 'list')).size, 'exposed and unexposed headers').toBe(3);
   expect(cases.some((c) => c.request.method === 'HEAD' && hop(c).framing === 'length' && hop(c).body.size > 0), 'HEAD with a body length').toBe(true);
+  expect(cases.some((c) => hop(c).status >= 600), 'a status past 599').toBe(true);
+  expect(cases.some((c) => c.request.repeat && hop(c).headers.some(([n, v]) => n === 'cache-control' && v.includes('max-age=60'))), 'a repeated request meeting a cached answer').toBe(true);
+});
+
+test("differential fuzz: the README's \"What it changes\" lists every accepted difference", () => {
+  const readme = readFileSync(fileURLToPath(new URL('../README.md', import.meta.url)), 'utf8');
+  const section = readme.slice(readme.indexOf('### What it changes'));
+  expect(section.length, 'README.md has a "What it changes" section').toBeLessThan(readme.length);
+  for (const a of ACCEPTED) expect(section, a.id).toContain(a.what);
 });

@@ -98,8 +98,8 @@ function brokenBodyPrefix(c: DiffCase, r: PageResult): boolean {
   return got.bytes <= sent.length && sha(sent.subarray(0, got.bytes)) === got.sha256;
 }
 
-function comparePage(c: DiffCase, bare: PageResult, worker: PageResult, out: Difference[]): void {
-  const diff = (field: string, b: unknown, w: unknown) => out.push({ id: c.id, seed: c.seed, index: c.index, side: 'page', field, bare: b, worker: w });
+function comparePage(c: DiffCase, bare: PageResult, worker: PageResult, out: Difference[], prefix = ''): void {
+  const diff = (field: string, b: unknown, w: unknown) => out.push({ id: c.id, seed: c.seed, index: c.index, side: 'page', field: prefix + field, bare: b, worker: w });
   const broken = !!bare.response?.body.error && !!worker.response?.body.error;
   const flat = (r: PageResult): Record<string, unknown> => {
     const res = r.response;
@@ -126,6 +126,7 @@ function comparePage(c: DiffCase, bare: PageResult, worker: PageResult, out: Dif
   for (const key of new Set([...Object.keys(fb), ...Object.keys(fw)])) {
     if (fb[key] !== fw[key]) diff(key, fb[key], fw[key]);
   }
+  if (bare.again || worker.again) comparePage(c, bare.again ?? { id: c.id }, worker.again ?? { id: c.id }, out, `${prefix}again.`);
 }
 
 /** Every difference between the two runs of a case. */

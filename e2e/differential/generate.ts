@@ -43,6 +43,8 @@ export interface RequestSpec {
   priority: 'high' | 'low' | 'auto';
   /** How the page reads the body: all at once, chunk by chunk from its reader, or chunk by chunk with a pause after each (a slow consumer). */
   read: 'arrayBuffer' | 'reader' | 'slowReader';
+  /** The page makes the same request again once it has read the first answer, so `cache` meets a stored response. */
+  repeat: boolean;
 }
 
 export type ResponseBodyKind = 'empty' | 'text' | 'json' | 'binary' | 'html' | 'sse' | 'ndjson';
@@ -121,7 +123,7 @@ const STATUSES: ReadonlyArray<readonly [number, number]> = [
   [30, 200], [3, 201], [2, 202], [1, 203], [5, 204], [1, 205], [2, 206], [1, 226], [1, 299],
   [1, 300], [4, 304], [1, 305], [1, 306],
   [3, 400], [3, 401], [2, 403], [4, 404], [1, 405], [1, 406], [1, 408], [1, 409], [1, 410], [1, 413], [1, 415], [1, 418], [2, 422], [3, 429], [1, 451], [1, 499],
-  [4, 500], [1, 501], [3, 502], [3, 503], [2, 504], [1, 507], [1, 520], [1, 599],
+  [4, 500], [1, 501], [3, 502], [3, 503], [2, 504], [1, 507], [1, 520], [1, 599], [1, 600], [1, 799], [1, 999],
 ];
 
 // Reason phrases a server may send besides the standard one: none at all, a custom one,
@@ -153,7 +155,7 @@ function responseSpec(rand: Rand, id: string, hopIndex: number, method: Method, 
   if (chance(rand, 0.1)) headers.push(['x-empty', '']);
   if (chance(rand, 0.1)) headers.push(['x-latin1', 'caf\u00e9']);
   // Safelisted response headers: always visible to the page.
-  if (chance(rand, 0.3)) headers.push(['cache-control', pick(rand, ['no-store', 'max-age=60', 'no-cache', 'private, max-age=0'])]);
+  if (chance(rand, 0.35)) headers.push(['cache-control', pick(rand, ['no-store', 'max-age=60', 'max-age=60', 'no-cache', 'private, max-age=0', 'public, max-age=3600, immutable'])]);
   if (chance(rand, 0.15)) headers.push(['content-language', pick(rand, ['en', 'de-CH', 'en, fr'])]);
   if (chance(rand, 0.15)) headers.push(['expires', 'Thu, 01 Jan 2037 00:00:00 GMT']);
   if (chance(rand, 0.15)) headers.push(['last-modified', 'Wed, 21 Oct 2015 07:28:00 GMT']);
@@ -283,6 +285,7 @@ export function generateCase(seed: number, index: number, options: GenerateOptio
       referrerPolicy: pick(rand, ['', 'no-referrer', 'no-referrer-when-downgrade', 'origin', 'origin-when-cross-origin', 'same-origin', 'strict-origin', 'strict-origin-when-cross-origin', 'unsafe-url'] as const),
       priority: weighted(rand, [[8, 'auto'], [1, 'high'], [1, 'low']] as const),
       read: weighted(rand, [[5, 'arrayBuffer'], [4, 'reader'], [1, 'slowReader']] as const),
+      repeat: chance(rand, 0.2),
     },
     hops,
   };
@@ -336,5 +339,5 @@ export function describeCase(c: DiffCase): string {
   const hops = c.hops
     .map((h) => `${h.status}${h.redirectTo ? `→${h.redirectTo.server}` : ` ${h.body.kind}/${h.body.contentType ?? 'none'} ${h.encoding} ${h.framing}${h.cut ? ' cut' : ''}`}`)
     .join(' ');
-  return `${r.method} ${r.server}${r.path} mode=${r.mode} body=${r.body.kind} credentials=${r.credentials} redirect=${r.redirect} cache=${r.cache} keepalive=${r.keepalive} referrerPolicy=${r.referrerPolicy || '""'} | ${hops}`;
+  return `${r.method} ${r.server}${r.path} mode=${r.mode} body=${r.body.kind} credentials=${r.credentials} redirect=${r.redirect} cache=${r.cache} keepalive=${r.keepalive} referrerPolicy=${r.referrerPolicy || '""'}${r.repeat ? ' repeat' : ''} | ${hops}`;
 }

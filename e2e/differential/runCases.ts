@@ -27,6 +27,8 @@ export interface PageResult {
   /** `fetch` rejected. */
   error?: string;
   response?: PageResponse;
+  /** The same request made again once the first was read (`repeat`): what the HTTP cache gives. */
+  again?: PageResult;
 }
 
 export interface RunInput {
@@ -102,7 +104,7 @@ export async function runCases(input: RunInput): Promise<PageResult[]> {
     return out;
   };
 
-  const one = async ({ id, request: spec }: RunInput['cases'][number]): Promise<PageResult> => {
+  const attempt = async (id: string, spec: RequestSpec): Promise<PageResult> => {
     let request: Request;
     try {
       const init: RequestInit & { duplex?: 'half'; priority?: string } = {
@@ -142,6 +144,11 @@ export async function runCases(input: RunInput): Promise<PageResult[]> {
         body: await readBody(res, spec.read),
       },
     };
+  };
+
+  const one = async ({ id, request: spec }: RunInput['cases'][number]): Promise<PageResult> => {
+    const first = await attempt(id, spec);
+    return spec.repeat ? { ...first, again: await attempt(id, spec) } : first;
   };
 
   return Promise.all(
