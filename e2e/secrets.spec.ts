@@ -8,6 +8,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Event } from '@sentry/core';
+import { pieces } from '../test/corpora/pieces.js';
 import { backendEvents, expect, test } from './fixtures.js';
 
 interface SecretSample {
@@ -136,14 +137,6 @@ function allCases(origin: string): Case[] {
     { name: 'a random token as a path segment', path: `${p3}/share/${deepgram}`, body: '{"error":"gone"}', contentType: 'application/json', secrets: [deepgram], survives: ['{"error":"gone"}'], endpoint: `${origin}${p3}/share/[Filtered]` },
   );
   return cases;
-}
-
-/** Every 8-character piece of a secret (the whole of a shorter one), line breaks aside. */
-function pieces(secret: string): string[] {
-  if (secret.length <= 8) return [secret];
-  const out = new Set<string>();
-  for (let i = 0; i + 8 <= secret.length; i++) if (!/[\r\n]/.test(secret.slice(i, i + 8))) out.add(secret.slice(i, i + 8));
-  return [...out];
 }
 
 const contextOf = (e: Event) => e.contexts?.backend_api as Record<string, unknown>;

@@ -4,14 +4,12 @@
  */
 import { describe, expect, it } from 'vitest';
 import { reportToEvent } from '../src/reportToEvent.js';
-import { HOSTILE } from './corpora/hostile.js';
-import { buildReport, type Observation } from '../sw/report/buildReport.js';
+import { buildReport } from '../sw/report/buildReport.js';
 import { isReadablePart, looksRandom, shannon } from '../sw/report/entropy.js';
 import { FILTERED, isSensitiveKey, isSensitiveParam, scrubPreview, scrubText, scrubUrl } from '../sw/report/scrub.js';
+import { HOSTILE } from './corpora/hostile.js';
+import { KEY, observation, RANDOM } from './scrubFixtures.js';
 
-// Synthetic values, random-looking, never real keys.
-const KEY = 'sk-proj-Qx7bN2kLp9WzR4tYc8vHd3JmAa5Ff6Gg';
-const RANDOM = 'Zq9Xw7VbN2kLp4WzR8tYc1vHd3JmQe6T'; // no prefix: only its shape gives it away
 const HEX = '9f1c3e7a2b4d6f8091a3c5e7b9d1f2a4';
 
 describe('scrubUrl: the request URL', () => {
@@ -257,19 +255,6 @@ describe('scrub, then cut', () => {
     expect(scrubPreview(body, 500)).toBe(`${'x'.repeat(495)} `);
     expect(scrubPreview(`${'x'.repeat(489)} ${RANDOM}`, 500)).toBe(`${'x'.repeat(489)} ${FILTERED}`);
   });
-});
-
-const observation = (o: Partial<Observation>): Observation => ({
-  classification: { kind: 'http_error', level: 'warning' },
-  method: 'GET',
-  url: 'https://api.gatewayz.ai/v1/models',
-  status: 401,
-  statusText: 'Unauthorized',
-  startedAt: 1000,
-  endedAt: 1100,
-  retryCount: 0,
-  online: true,
-  ...o,
 });
 
 describe('buildReport: every field that carries text from the network', () => {

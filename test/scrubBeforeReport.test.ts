@@ -8,26 +8,11 @@ import { describe, expect, it } from 'vitest';
 import { buildReport } from '../sw/report/buildReport.js';
 import { guardBeforeReport } from '../sw/report/guardBeforeReport.js';
 import { FILTERED } from '../sw/report/scrub.js';
-
-const RANDOM = 'Zq9Xw7VbN2kLp4WzR8tYc1vHd3JmQe6T';
-const KEY = 'sk-proj-Qx7bN2kLp9WzR4tYc8vHd3JmAa5Ff6Gg';
+import { KEY, observation, RANDOM } from './scrubFixtures.js';
 
 describe('a beforeReport hook', () => {
   it('has its output scrubbed again: URL, status text, request id, preview and error message', () => {
-    const built = buildReport(
-      {
-        classification: { kind: 'http_error', level: 'warning' },
-        method: 'GET',
-        url: 'https://api.gatewayz.ai/v1/models',
-        status: 401,
-        statusText: 'Unauthorized',
-        startedAt: 1000,
-        endedAt: 1100,
-        retryCount: 0,
-        online: true,
-      },
-      { timeoutMs: 1, scrubParams: [] },
-    );
+    const built = buildReport(observation(), { timeoutMs: 1, scrubParams: [] });
     const hook = guardBeforeReport(
       (r) => ({
         ...r,

@@ -8,6 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { FILTERED, scrubPreview, scrubText } from '../sw/report/scrub.js';
+import { pieces } from './corpora/pieces.js';
 
 interface SecretSample {
   format: string;
@@ -25,17 +26,6 @@ const load = <T>(file: string): T => JSON.parse(readFileSync(new URL(`./corpora/
 const secrets = load<{ samples: SecretSample[] }>('secrets.json').samples;
 const benign = load<{ samples: BenignSample[] }>('benign.json').samples;
 
-/** Every 8-character piece of a secret (the whole secret when shorter), without line breaks. */
-function fragments(secret: string): string[] {
-  if (secret.length <= 8) return [secret];
-  const out = new Set<string>();
-  for (let i = 0; i + 8 <= secret.length; i++) {
-    const f = secret.slice(i, i + 8);
-    if (!/[\r\n]/.test(f)) out.add(f);
-  }
-  return [...out];
-}
-
 /** The output as a reader could undo it: JSON escapes (twice over) and percent-encoding. */
 function readings(out: string): string[] {
   const unescape = (s: string) => s.replace(/\\(["\\/])/g, '$1').replace(/\\n/g, '\n').replace(/\\r/g, '\r');
@@ -50,7 +40,7 @@ function readings(out: string): string[] {
 
 function leaks(secret: string, out: string): string[] {
   const texts = readings(out);
-  return fragments(secret).filter((f) => texts.some((t) => t.includes(f)));
+  return pieces(secret).filter((f) => texts.some((t) => t.includes(f)));
 }
 
 /** The secret as it stands in its context: as is, or JSON-escaped once, twice or three times (a string in a string in a string). */

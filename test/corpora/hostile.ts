@@ -4,7 +4,8 @@
  * The scrubber must never throw on them (test/scrub.test.ts) and stay fast
  * (`npm run bench:scrub` prints each one's time).
  */
-const KEY = 'sk-proj-Qx7bN2kLp9WzR4tYc8vHd3JmAa5Ff6Gg';
+import { KEY } from '../scrubFixtures.js';
+
 const MAX = 10_256;
 
 export const HOSTILE: Record<string, string> = {
