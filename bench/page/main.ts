@@ -17,8 +17,11 @@ document.querySelector('#setup')!.textContent = setup;
 let ready: Promise<unknown> = Promise.resolve();
 if (setup === 'b') {
   ready = navigator.serviceWorker.register('/bare-sw.js').then(() => navigator.serviceWorker.ready);
-} else if (setup === 'c') {
-  const integration = backendMonitorIntegration({ origins: [api] });
+} else if (setup === 'b2') {
+  ready = navigator.serviceWorker.register(`/bare-static-sw.js?api=${encodeURIComponent(api)}`).then(() => navigator.serviceWorker.ready);
+} else if (setup === 'c' || setup === 'o') {
+  // (o): the monitor's worker as it was before this version (BENCH_BASELINE), with today's page bridge.
+  const integration = backendMonitorIntegration({ origins: [api], ...(setup === 'o' ? { scriptUrl: '/baseline/gatewayz-sw.js' } : {}) });
   Sentry.init({ dsn, defaultIntegrations: false, integrations: [integration] });
   ready = integration.monitor!.ready;
 } else if (setup === 'd') {
@@ -40,7 +43,7 @@ async function timed(url: string): Promise<number> {
 const bench = {
   async ready(): Promise<boolean> {
     await ready;
-    if (setup === 'b' || setup === 'c') {
+    if (setup !== 'a' && setup !== 'd') {
       if (!navigator.serviceWorker.controller) {
         await new Promise((r) => navigator.serviceWorker.addEventListener('controllerchange', r, { once: true }));
       }
@@ -77,6 +80,24 @@ const bench = {
         }
       };
     });
+  },
+  /** A fetch-read SSE stream of `events` events at 1,000 a second: events received per second of streaming. */
+  async sseThroughput(events: number): Promise<{ events: number; perSecond: number }> {
+    const t = performance.now();
+    const r = await fetch(`${api}/v1/stream?events=${events}&gapMs=10&perTick=10`);
+    const reader = r.body!.getReader();
+    let n = 0;
+    let prev = 0;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      // An event ends with a blank line.
+      for (let i = value.indexOf(10); i !== -1; i = value.indexOf(10, i + 1)) {
+        if ((i > 0 ? value[i - 1] : prev) === 10) n++;
+      }
+      prev = value[value.length - 1] ?? prev;
+    }
+    return { events: n, perSecond: n / ((performance.now() - t) / 1000) };
   },
   async storm(n: number, ms: number): Promise<{ failed: number; longTasks: number[] }> {
     longTasks.length = 0;

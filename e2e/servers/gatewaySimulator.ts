@@ -99,8 +99,9 @@ export async function startGatewaySimulator(options: { port?: number; host?: str
           req.socket.destroy();
           return;
         }
-        res.write(`id: ${i}\ndata: ${JSON.stringify({ n: i })}\n\n`);
-        if (++i >= count) {
+        // `perTick=K`: K events each tick (a steady 1,000 events/s is `gapMs=10&perTick=10`).
+        for (let k = Number(url.searchParams.get('perTick') ?? 1); k > 0 && i < count; k--) res.write(`id: ${i}\ndata: ${JSON.stringify({ n: i++ })}\n\n`);
+        if (i >= count) {
           clearInterval(tick);
           res.end();
         }

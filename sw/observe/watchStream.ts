@@ -24,7 +24,9 @@ const STREAMED = /^(text\/event-stream|application\/(x-ndjson|stream\+json|jsonl
 const NULL_BODY = new Set([101, 103, 204, 205, 304]);
 
 export function isStreamed(response: Response): boolean {
-  return !!response.body && !response.redirected && !NULL_BODY.has(response.status) && STREAMED.test(response.headers.get('content-type') ?? '');
+  // Only statuses a constructed Response accepts (200–599, and not a null-body one): wrapping any other would fail the request.
+  const { status } = response;
+  return !!response.body && !response.redirected && status >= 200 && status <= 599 && !NULL_BODY.has(status) && STREAMED.test(response.headers.get('content-type') ?? '');
 }
 
 /** Counts delimiter occurrences in a chunk, with the byte(s) that ended the previous chunk (a delimiter may straddle two). */

@@ -68,6 +68,13 @@ export interface FoldState {
 
 export type Decision = 'event' | 'folded' | 'held' | 'full';
 
+/** The outbox's size as this transaction sees it, and what it read and evicted at the cap. */
+interface Room {
+  count: number;
+  all?: OutboxRecord[];
+  evicted?: Set<string>;
+}
+
 /** The same key makes the same Sentry issue: the event's fingerprint. */
 export function foldKey(r: Pick<BackendReport, 'method' | 'endpoint' | 'kind' | 'status'>): string {
   return `${r.method} ${r.endpoint} ${r.kind === 'http_error' || r.kind === 'stream_error' ? r.status : r.kind}`;
@@ -132,8 +139,18 @@ export class QuotaGate {
   async capture(tx: Tx, report: BackendReport, o: CaptureOptions): Promise<Decision> {
     const { now } = o;
     const key = `fold ${foldKey(report)}`;
-    const [fold, limit0] = await Promise.all([tx.getMeta<FoldState>(key), tx.getMeta<LimitState>('limit')]);
+    const trackKeys = (o.burstScopes ?? []).map(([scope, name]) => `burst ${scope} ${name}`);
+    // Every read at once, every write at once: the transaction is one round trip
+    // to IndexedDB each way, and the page waits for it (write-ahead).
+    const [fold, limit0, count, ...tracks] = await Promise.all([
+      tx.getMeta<FoldState>(key),
+      tx.getMeta<LimitState>('limit'),
+      tx.count(),
+      ...trackKeys.map((k) => tx.getMeta<BurstTrack>(k)),
+    ]);
     const limit = limit0 ?? emptyLimit();
+    const room: Room = { count: count as number };
+    const writes: Array<Promise<void>> = [];
     let decision: Decision;
     const W = this.#config.dedupeWindowMs;
     if (fold && W > 0 && now < fold.windowStart + W) {
@@ -143,7 +160,7 @@ export class QuotaGate {
       if (fold.pending === report.occurrences) fold.firstSeen = report.firstSeen;
       fold.lastSeen = report.lastSeen;
       fold.last = report;
-      await tx.putMeta(key, fold);
+      writes.push(tx.putMeta(key, fold));
       decision = 'folded';
     } else {
       const byGateway: Record<string, number> = { ...fold?.pendingByGateway };
@@ -153,23 +170,27 @@ export class QuotaGate {
         report.firstSeen = fold.firstSeen;
         if (Object.keys(byGateway).length > 1) report.occurrencesByGateway = byGateway;
       }
-      if (W > 0) await tx.putMeta(key, { windowStart: now, pending: 0, pendingByGateway: {}, firstSeen: now, lastSeen: now } satisfies FoldState);
-      else if (fold) await tx.deleteMeta(key);
-      decision = await this.#admit(tx, limit, report, o.clientId, now, o.notBefore ?? now);
+      if (W > 0) writes.push(tx.putMeta(key, { windowStart: now, pending: 0, pendingByGateway: {}, firstSeen: now, lastSeen: now } satisfies FoldState));
+      else if (fold) writes.push(tx.deleteMeta(key));
+      decision = await this.#admit(tx, limit, room, writes, report, o.clientId, now, o.notBefore ?? now);
     }
-    if (o.burstScopes) await this.#bursts(tx, limit, report.status >= 500, o, now);
-    await tx.putMeta('limit', limit);
+    for (let i = 0; i < trackKeys.length; i++) {
+      const track = (tracks[i] as BurstTrack | undefined) ?? { times: [], open: false, aboveHalfUntil: 0, sustainedAlerted: false };
+      await this.#burst(tx, limit, room, writes, o.burstScopes![i]!, trackKeys[i]!, track, report.status >= 500, o, now);
+    }
+    writes.push(tx.putMeta('limit', limit));
+    await Promise.all(writes);
     return decision;
   }
 
   /** Passes a report through the rate limit and the outbox cap, and stores it if it may go. */
-  async #admit(tx: Tx, limit: LimitState, report: BackendReport, clientId: string, now: number, notBefore: number): Promise<Decision> {
+  async #admit(tx: Tx, limit: LimitState, room: Room, writes: Array<Promise<void>>, report: BackendReport, clientId: string, now: number, notBefore: number): Promise<Decision> {
     prune(limit.admitted, now - RATE_WINDOW_MS);
     if (limit.admitted.length >= this.#config.maxEventsPerMinute) {
       limit.heldBack += report.occurrences + (report.heldBack ?? 0);
       return 'held';
     }
-    if (!(await this.#makeRoom(tx, limit))) {
+    if (!(await this.#makeRoom(tx, limit, room, writes))) {
       limit.heldBack += report.occurrences + (report.heldBack ?? 0);
       return 'full';
     }
@@ -178,21 +199,28 @@ export class QuotaGate {
       report.heldBack = (report.heldBack ?? 0) + limit.heldBack;
       limit.heldBack = 0;
     }
-    await tx.put({ ...recordOf(report, clientId, now, notBefore), admittedAt: now });
+    writes.push(tx.put({ ...recordOf(report, clientId, now, notBefore), admittedAt: now }));
     return 'event';
   }
 
   /**
-   * Below the cap, or room made by folding the newest never-offered record into
-   * the held-back count. False when every record may already be with a page.
+   * Below the cap (and a place taken), or room made by folding the newest
+   * never-offered record into the held-back count. False when every record may
+   * already be with a page.
    */
-  async #makeRoom(tx: Tx, limit: LimitState): Promise<boolean> {
-    if ((await tx.count()) < this.#config.outboxCap) return true;
-    const all = await tx.all();
-    for (let i = all.length - 1; i >= 0; i--) {
-      const r = all[i]!;
+  async #makeRoom(tx: Tx, limit: LimitState, room: Room, writes: Array<Promise<void>>): Promise<boolean> {
+    if (room.count < this.#config.outboxCap) {
+      room.count++;
+      return true;
+    }
+    // At the cap (rare): read the outbox, once per transaction.
+    room.all ??= (await tx.all()).filter((r) => !room.evicted?.has(r.eventId));
+    for (let i = room.all.length - 1; i >= 0; i--) {
+      const r = room.all[i]!;
       if (r.leaseUntil !== undefined) continue;
-      await tx.delete(r.eventId);
+      room.all.splice(i, 1);
+      (room.evicted ??= new Set()).add(r.eventId);
+      writes.push(tx.delete(r.eventId));
       if (r.report.kind === 'health') return true;
       if (r.report.kind === 'burst') limit.suppressedAlerts++;
       else limit.heldBack += r.report.occurrences + (r.report.heldBack ?? 0);
@@ -204,33 +232,40 @@ export class QuotaGate {
     return false;
   }
 
-  async #bursts(tx: Tx, limit: LimitState, is5xx: boolean, o: CaptureOptions, now: number): Promise<void> {
-    for (const [scope, name] of o.burstScopes!) {
-      const key = `burst ${scope} ${name}`;
-      const track = (await tx.getMeta<BurstTrack>(key)) ?? { times: [], open: false, aboveHalfUntil: 0, sustainedAlerted: false };
-      if (o.succeeded?.(key)) {
-        delete track.first5xx;
-        track.sustainedAlerted = false;
+  async #burst(
+    tx: Tx,
+    limit: LimitState,
+    room: Room,
+    writes: Array<Promise<void>>,
+    [scope, name]: ['gateway' | 'endpoint', string],
+    key: string,
+    track: BurstTrack,
+    is5xx: boolean,
+    o: CaptureOptions,
+    now: number,
+  ): Promise<void> {
+    if (o.succeeded?.(key)) {
+      delete track.first5xx;
+      track.sustainedAlerted = false;
+    }
+    const alerts = burstFailure(track, now, this.#config.burstPerMinute, is5xx, this.#config.sustained5xxMs);
+    writes.push(tx.putMeta(key, track));
+    for (const alert of alerts) {
+      prune(limit.alerts, now - ALERT_WINDOW_MS);
+      if (limit.alerts.length >= ALERTS_PER_HOUR) {
+        limit.suppressedAlerts++;
+        continue;
       }
-      const alerts = burstFailure(track, now, this.#config.burstPerMinute, is5xx, this.#config.sustained5xxMs);
-      await tx.putMeta(key, track);
-      for (const alert of alerts) {
-        prune(limit.alerts, now - ALERT_WINDOW_MS);
-        if (limit.alerts.length >= ALERTS_PER_HOUR) {
-          limit.suppressedAlerts++;
-          continue;
-        }
-        limit.alerts.push(now);
-        const report: BackendReport = {
-          ...summaryReport(o.newId(), 'burst', 'error', now, true),
-          endpoint: scope === 'endpoint' ? name : '*',
-          gateway: scope === 'gateway' ? name : 'all',
-          burst: { scope, key: name, reason: alert.reason, count: alert.count, ...(limit.suppressedAlerts > 0 ? { suppressed: limit.suppressedAlerts } : {}) },
-        };
-        limit.suppressedAlerts = 0;
-        if (await this.#makeRoom(tx, limit)) await tx.put(recordOf(report, o.clientId, now));
-        else limit.suppressedAlerts++;
-      }
+      limit.alerts.push(now);
+      const report: BackendReport = {
+        ...summaryReport(o.newId(), 'burst', 'error', now, true),
+        endpoint: scope === 'endpoint' ? name : '*',
+        gateway: scope === 'gateway' ? name : 'all',
+        burst: { scope, key: name, reason: alert.reason, count: alert.count, ...(limit.suppressedAlerts > 0 ? { suppressed: limit.suppressedAlerts } : {}) },
+      };
+      limit.suppressedAlerts = 0;
+      if (await this.#makeRoom(tx, limit, room, writes)) writes.push(tx.put(recordOf(report, o.clientId, now)));
+      else limit.suppressedAlerts++;
     }
   }
 
@@ -244,6 +279,8 @@ export class QuotaGate {
     const W = this.#config.dedupeWindowMs;
     const limit = (await tx.getMeta<LimitState>('limit')) ?? emptyLimit();
     const folds = await tx.metaEntries<FoldState>('fold ');
+    const room: Room = { count: await tx.count() };
+    const writes: Array<Promise<void>> = [];
     let wake = Infinity;
     let changed = false;
     // Oldest first: past MAX_FOLDS the oldest windows are closed early, their counts held back.
@@ -267,7 +304,7 @@ export class QuotaGate {
         delete report.occurrencesByGateway;
         if (Object.keys(f.pendingByGateway).length > 1) report.occurrencesByGateway = f.pendingByGateway;
         await tx.deleteMeta(key);
-        await this.#admit(tx, limit, report, '', now, now);
+        await this.#admit(tx, limit, room, writes, report, '', now, now);
         changed = true;
       } else if (f.pending === 0 && now >= f.windowStart + W) {
         await tx.deleteMeta(key);
@@ -281,7 +318,7 @@ export class QuotaGate {
       if (limit.admitted.length < this.#config.maxEventsPerMinute) {
         const report: BackendReport = { ...summaryReport(newId(), 'rate_limited', 'warning', now, online), heldBack: 0 };
         // #admit moves the held-back count onto it.
-        if ((await this.#admit(tx, limit, report, '', now, now)) === 'event') changed = true;
+        if ((await this.#admit(tx, limit, room, writes, report, '', now, now)) === 'event') changed = true;
       }
       if (limit.heldBack > 0) wake = Math.min(wake, limit.admitted.length > 0 ? limit.admitted[0]! + RATE_WINDOW_MS : now + 1000);
     }
@@ -291,7 +328,8 @@ export class QuotaGate {
       const last = t.times[t.times.length - 1] ?? 0;
       if (last <= now - quiet) await tx.deleteMeta(key);
     }
-    if (changed) await tx.putMeta('limit', limit);
+    if (changed) writes.push(tx.putMeta('limit', limit));
+    await Promise.all(writes);
     return wake === Infinity ? undefined : wake;
   }
 }
