@@ -38,7 +38,12 @@ export interface DifferentialServer {
   close(): Promise<void>;
 }
 
-/** The session cookies each server sets at `/__diff/login`: one per SameSite value. */
+/**
+ * The session cookies each server sets at `/__diff/login`: one per SameSite
+ * value. `api` (same site as the page) gets all three; `other` (another site)
+ * gets none in this Chromium, with or without a worker: a cross-site answer
+ * may not set a Lax or Strict cookie, and the None one is not kept either.
+ */
 export const SESSION_COOKIES = ['diff_sid=fixed-session; Path=/; HttpOnly; SameSite=Lax', 'diff_strict=1; Path=/; SameSite=Strict', 'diff_none=1; Path=/; SameSite=None; Secure'];
 
 const FIXED_DATE = 'Sun, 01 Nov 2026 12:00:00 GMT';
@@ -52,8 +57,8 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
 
 function rawHeaders(req: IncomingMessage): Array<[string, string]> {
   const out: Array<[string, string]> = [];
-  // Latin-1 so bytes outside ASCII (a header value like `café`) survive as they were sent.
-  for (let i = 0; i < req.rawHeaders.length; i += 2) out.push([req.rawHeaders[i]!.toLowerCase(), Buffer.from(req.rawHeaders[i + 1]!, 'latin1').toString('latin1')]);
+  // Node reads header values as Latin-1, so bytes outside ASCII (`café`) arrive as they were sent.
+  for (let i = 0; i < req.rawHeaders.length; i += 2) out.push([req.rawHeaders[i]!.toLowerCase(), req.rawHeaders[i + 1]!]);
   return out;
 }
 

@@ -6,6 +6,7 @@
 export const FEATURES = {
   classify: '4xx, 5xx, 429, timeout, network error: one event each, checked field by field',
   network_error_message: "The page's error for a dropped connection, with the monitor / without a worker",
+  error_forms: "What the page sees of a worker's network failure: `respondWith(Response.error())` / a rejected `respondWith`",
   offline: 'Offline: how the failure is reported',
   offline_emulation: "The automation's offline emulation reaches the worker's own fetches",
   bodies: 'Bodies byte-identical through the worker (64 KB binary, 5 MB, SSE)',
