@@ -93,7 +93,7 @@ async function main(): Promise<void> {
   ];
   if (BASELINE) {
     if (!existsSync(BASELINE)) throw new Error(`BENCH_BASELINE=${BASELINE}: no such file; build the previous version's worker and point at its gatewayz-sw.js`);
-    routes.push(['/baseline/gatewayz-sw.js', BASELINE]);
+    routes.push(['/baseline-gatewayz-sw.js', BASELINE]);
   }
   routes.push(['/', root('bench/page')]);
   const site = await startSiteServer(routes);
@@ -247,7 +247,7 @@ async function fetchEvents(page: Page): Promise<number> {
  */
 async function workerSessions(cdp: CDPSession, siteOrigin: string) {
   const { targetInfos } = (await cdp.send('Target.getTargets')) as { targetInfos: Array<{ targetId: string; type: string; url: string }> };
-  const scripts: Partial<Record<Setup, string>> = { b: '/bare-sw.js', b2: '/bare-static-sw.js', c: '/gatewayz-sw.js', o: '/baseline/gatewayz-sw.js' };
+  const scripts: Partial<Record<Setup, string>> = { b: '/bare-sw.js', b2: '/bare-static-sw.js', c: '/gatewayz-sw.js', o: '/baseline-gatewayz-sw.js' };
   let id = 0;
   const pending = new Map<number, (r: unknown) => void>();
   cdp.on('Target.receivedMessageFromTarget', (e: { message: string }) => {

@@ -21,7 +21,7 @@ if (setup === 'b') {
   ready = navigator.serviceWorker.register(`/bare-static-sw.js?api=${encodeURIComponent(api)}`).then(() => navigator.serviceWorker.ready);
 } else if (setup === 'c' || setup === 'o') {
   // (o): the monitor's worker as it was before this version (BENCH_BASELINE), with today's page bridge.
-  const integration = backendMonitorIntegration({ origins: [api], ...(setup === 'o' ? { scriptUrl: '/baseline/gatewayz-sw.js' } : {}) });
+  const integration = backendMonitorIntegration({ origins: [api], ...(setup === 'o' ? { scriptUrl: '/baseline-gatewayz-sw.js' } : {}) });
   Sentry.init({ dsn, defaultIntegrations: false, integrations: [integration] });
   ready = integration.monitor!.ready;
 } else if (setup === 'd') {

@@ -91,21 +91,13 @@ const pageGotAnErrorInstead = (differences: Difference[]) => differences.some((d
 
 /**
  * Worker bugs the fuzz found and that are not fixed yet, each failing in its
- * own test until it is. Fixed: null-body-stream (a 204, 205 or 304 with an SSE
- * or NDJSON type was wrapped, and reached the page as a network error;
- * `isStreamed` now never wraps a null-body status).
+ * own test until it is. Fixed so far, both in `isStreamed` (sw/observe/watchStream.ts):
+ * null-body-stream (a 204, 205 or 304 with an SSE or NDJSON type was wrapped,
+ * and reached the page as a network error) and status-outside-200-599-stream
+ * (the same for statuses 600-999, which a constructed Response refuses);
+ * only statuses 200-599 that may have a body are wrapped now.
  */
-export const OPEN_WORKER_BUGS: OpenWorkerBug[] = [
-  {
-    id: 'status-outside-200-599-stream',
-    title: 'an SSE or NDJSON answer with a status from 600 to 999 reaches the page as a network error',
-    where:
-      'sw/observe/watchStream.ts: HTTP allows any three-digit status and Chromium hands 600-999 to the page unchanged, but `new Response(body, { status })` accepts only 200-599. `isStreamed` lets such a response through, `watchStream` takes the reader (locking the original body) and then the constructor throws a RangeError; `responded` in sw/observe/watchRequest.ts counts an internal error and returns the original response, whose body is locked, so respondWith fails and the page gets "Failed to fetch". Fix: wrap only statuses 200-599 (`isStreamed`), and build the Response before taking the reader so that a throw leaves the original usable.',
-    shows: (c) => plainExchange(c) && finalHop(c).status >= 600 && streamedAnswer(c),
-    explains: (differences, c) => finalHop(c).status >= 600 && streamedAnswer(c) && pageGotAnErrorInstead(differences),
-    logs: /RangeError: Failed to construct 'Response': The status provided \(\d+\) is outside the range \[200, 599\]/,
-  },
-];
+export const OPEN_WORKER_BUGS: OpenWorkerBug[] = [];
 
 export interface Verdict {
   /** Differences nothing explains: failures. */
