@@ -122,6 +122,7 @@ async function main(): Promise<void> {
   let unwatchedFetchEvents = 0;
   let heap = { download: NaN, storm: NaN };
   let storm: Record<'b' | 'c' | 'd', { events: number; longTasks: number[] }> | undefined;
+  const profiles: Array<{ setup: Setup; what: string; busyMs: number; scriptMs: number; top: Array<[string, number]> }> = [];
   for (let run = 0; run < RUNS; run++) {
     const rows: RunRows = {};
     const put = (name: string, s: Setup, v: number) => ((rows[name] ??= {})[s] = v);
@@ -171,6 +172,15 @@ async function main(): Promise<void> {
     }
     runs.push(rows);
     if (run === 0) {
+      log('profiles: (b) and (c), 500 sequential watched GETs and 500 failing ones');
+      for (const [what, expr] of [['watched GETs', 'bench.sequential(100)'], ['failing GETs', 'bench.sequentialFailing(100)']] as const) {
+        for (const w of ['b', 'c'] as const) {
+          const cpu = workers.cpu(w);
+          await cpu.start();
+          for (let i = 0; i < 5; i++) await ev(pages[w], expr);
+          profiles.push({ setup: w, what, ...(await cpu.profile()) });
+        }
+      }
       log('error storm: 5,000 failures in 10 s, (b), (c) and (d)');
       storm = {} as NonNullable<typeof storm>;
       for (const s of ['b', 'c', 'd'] as const) {
@@ -224,7 +234,14 @@ async function main(): Promise<void> {
   ].join('\n');
   const targetTable = ['| target (median of runs, min–max) | measured | met |', '|---|---|---|', ...targetRows.map(([t, v, ok]) => `| ${t} | ${v} | ${ok ? 'yes' : '**no**'} |`)].join('\n');
   console.log(`\n${table}\n\n${stormTable}\n\n${targetTable}\n`);
-  await writeReport({ table, stormTable, targetTable, version, misses: targetRows.filter(([, , ok]) => !ok).map(([t]) => t) });
+  const profileText = profiles
+    .map(
+      (p) =>
+        `- ${NAMES[p.setup]}, 500 ${p.what}: worker busy ${fmt(p.busyMs, 0)} ms (${fmt((p.busyMs / 500) * 1000, 0)} µs a request), of which its own script ${fmt(p.scriptMs, 0)} ms (${fmt((p.scriptMs / 500) * 1000, 0)} µs a request). Top self time: ${p.top.map(([k, v]) => `${k} ${fmt(v, 1)} ms`).join('; ')}.`,
+    )
+    .join('\n');
+  console.log(profileText);
+  await writeReport({ table, stormTable, targetTable, version, profileText, misses: targetRows.filter(([, , ok]) => !ok).map(([t]) => t) });
 
   await browser.close();
   await Promise.all([gateway.close(), other.close(), sentry.close(), site.close()]);
@@ -283,14 +300,29 @@ async function workerSessions(cdp: CDPSession, siteOrigin: string) {
           await call(s, 'Profiler.start');
         },
         async stop(): Promise<number> {
-          const r = (await call(s, 'Profiler.stop')) as { profile: { nodes: Array<{ id: number; callFrame: { functionName: string } }>; samples: number[]; timeDeltas: number[] } } | undefined;
-          if (!r) return NaN;
-          const idle = new Set(r.profile.nodes.filter((n) => n.callFrame.functionName === '(idle)').map((n) => n.id));
-          let us = 0;
-          r.profile.samples.forEach((node, i) => {
-            if (!idle.has(node)) us += r.profile.timeDeltas[i] ?? 0;
+          return (await this.profile()).busyMs;
+        },
+        /** Non-idle ms, and self time by function (the worker's own script apart from the browser's natives). */
+        async profile(): Promise<{ busyMs: number; scriptMs: number; top: Array<[string, number]> }> {
+          type Node = { id: number; callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number } };
+          const r = (await call(s, 'Profiler.stop')) as { profile: { nodes: Node[]; samples: number[]; timeDeltas: number[] } } | undefined;
+          if (!r) return { busyMs: NaN, scriptMs: NaN, top: [] };
+          const byId = new Map(r.profile.nodes.map((n) => [n.id, n]));
+          const self = new Map<string, number>();
+          let busy = 0;
+          let script = 0;
+          r.profile.samples.forEach((id, i) => {
+            const n = byId.get(id)!;
+            const dt = r.profile.timeDeltas[i] ?? 0;
+            if (n.callFrame.functionName === '(idle)') return;
+            busy += dt;
+            const inScript = n.callFrame.url.includes('.js');
+            if (inScript) script += dt;
+            const name = inScript ? `${n.callFrame.functionName || '(anonymous)'} (worker script)` : `${n.callFrame.functionName || '(native)'}`;
+            self.set(name, (self.get(name) ?? 0) + dt);
           });
-          return us / 1000;
+          const top = [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, 8).map(([k, v]) => [k, v / 1000] as [string, number]);
+          return { busyMs: busy / 1000, scriptMs: script / 1000, top };
         },
       };
     },
@@ -300,7 +332,7 @@ async function workerSessions(cdp: CDPSession, siteOrigin: string) {
 const ENGINES_START = '<!-- bench-engines:start -->';
 const ENGINES_END = '<!-- bench-engines:end -->';
 
-async function writeReport(r: { table: string; stormTable: string; targetTable: string; version: string; misses: string[] }): Promise<void> {
+async function writeReport(r: { table: string; stormTable: string; targetTable: string; version: string; profileText: string; misses: string[] }): Promise<void> {
   const file = fileURLToPath(new URL('../BENCHMARKS.md', import.meta.url));
   const previous = existsSync(file) ? await readFile(file, 'utf8') : '';
   const a = previous.indexOf(ENGINES_START);
@@ -357,8 +389,16 @@ ${r.misses.length === 0 ? 'Every target was met.' : `Missed: ${r.misses.join('; 
 - On loopback a request takes well under a millisecond of network time, so
   every microsecond a worker adds shows up large in the ratios; on a real
   network the same absolute cost is a much smaller fraction.
-- \`npm run bench:profile\` takes a CPU profile of the monitor's worker during
-  1,000 sequential watched requests and prints the top functions by self time.
+- CPU profiles of the workers in this run (sampled every 200 µs; \`npm run
+  bench:profile\` gives a finer one of the monitor alone):
+
+${r.profileText}
+
+- The worker's own script is a small part of its busy time; most of it is the
+  browser's \`fetch\` and the promise and stream machinery any worker that
+  answers with \`respondWith(fetch())\` pays, which (b) pays too. What (c) adds
+  over (b) on a success is its script's time above, plus the turns of the
+  event loop between the response's headers and \`respondWith\`.
 - A failing request pays one IndexedDB transaction before the page gets it
   (write-ahead: the failure is stored before anything can lose it). Its reads
   go out at once and its writes at once, so it is two round trips to the
