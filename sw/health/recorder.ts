@@ -3,61 +3,39 @@ import { recordOf } from '../quota/gate.js';
 import { gatewayOf, newEventId } from '../report/buildReport.js';
 import { endpointTemplate } from '../report/endpointTemplate.js';
 import type { FailureKind } from '../protocol.js';
-import { HealthAggregator, mergeBuckets, type HealthSeries } from './aggregate.js';
+import { HealthAggregator, mergeBuckets, type HealthReport } from './aggregate.js';
 
-/** With no request for this long, the window so far is saved: a worker the browser stops when idle keeps its counts. */
+/** With no request for this long, what was counted so far is stored: a worker the browser stops when idle keeps its counts. */
 export const IDLE_SAVE_MS = 5000;
-
-interface Saved {
-  from: number;
-  series: HealthSeries[];
-}
 
 /**
  * Health in the worker: every request counted in memory (a success touches no
- * storage), the window sent through the outbox when it closes, and saved when
- * the worker goes quiet. A worker stopped before either loses at most the
- * requests since the last save: less than one window's counts.
+ * storage), and what was counted goes into the outbox, in one transaction,
+ * when the window closes or the worker goes quiet for IDLE_SAVE_MS, whichever
+ * comes first. Windows are histograms and counts, so a window sent in parts
+ * adds up to the same thing, and nothing is ever taken back from storage to
+ * be sent again: no count is doubled, even with two worker versions at once.
+ * A worker stopped by force loses what it counted since it last stored: less
+ * than one window's counts.
  */
 export class HealthRecorder {
   #agg: HealthAggregator;
   #store: Store;
   #clock: Clock;
   #intervalMs: number;
-  #hooks: { stored(): void; internalError(err: unknown): void };
+  #hooks: { stored(): void; internalError(err: unknown): void; newId?: () => string };
   /** Path → template, so each endpoint is templated once. */
   #templates = new Map<string, string>();
   #windowTimer?: () => void;
   #idleTimer?: () => void;
   #lastAt = 0;
-  #dirty = false;
-  #restored: Promise<void>;
 
-  constructor(store: Store, clock: Clock, intervalMs: number, hooks: { stored(): void; internalError(err: unknown): void }) {
+  constructor(store: Store, clock: Clock, intervalMs: number, hooks: { stored(): void; internalError(err: unknown): void; newId?: () => string }) {
     this.#store = store;
     this.#clock = clock;
     this.#intervalMs = intervalMs;
     this.#hooks = hooks;
     this.#agg = new HealthAggregator(clock.now());
-    // What an earlier run of the worker saved joins this window.
-    this.#restored = store
-      .tx((tx) => tx.getMeta<Saved>('health'))
-      .then((saved) => {
-        if (!saved || saved.series.length === 0) return;
-        this.#agg.from = Math.min(this.#agg.from, saved.from);
-        for (const s of saved.series) {
-          const key = `${s.origin} ${s.endpoint} ${s.gateway}`;
-          const mine = this.#agg.series.get(key);
-          if (!mine) this.#agg.series.set(key, s);
-          else {
-            mine.requests += s.requests;
-            for (const [k, n] of Object.entries(s.failures)) mine.failures[k as FailureKind] = (mine.failures[k as FailureKind] ?? 0) + n!;
-            mergeBuckets(mine.buckets, s.buckets);
-          }
-        }
-        this.#arm();
-      })
-      .catch((err: unknown) => hooks.internalError(err));
   }
 
   #template(pathname: string): string {
@@ -86,7 +64,6 @@ export class HealthRecorder {
     if (countRequest) this.#agg.record(u.origin, endpoint, gateway, durationMs, failure);
     else if (failure) this.#agg.fail(u.origin, endpoint, gateway, failure);
     this.#lastAt = this.#clock.now();
-    this.#dirty = true;
     this.#arm();
     return [
       ['gateway', gateway],
@@ -110,26 +87,45 @@ export class HealthRecorder {
       this.#idleTimer = this.#clock.after(IDLE_SAVE_MS - quietFor, () => this.#idle());
       return;
     }
-    if (!this.#dirty) return;
-    this.#dirty = false;
-    const saved: Saved = { from: this.#agg.from, series: [...this.#agg.series.values()] };
-    this.#store.tx((tx) => tx.putMeta('health', saved)).catch((err: unknown) => this.#hooks.internalError(err));
+    void this.flush();
   }
 
-  /** Ends the window: its aggregates go into the outbox, to the page like any report, in one transaction. */
+  /**
+   * Stores what was counted so far in the outbox, to the page like any report:
+   * added to the health window no page has been offered yet, if there is one,
+   * so however long no page is open, at most one such window waits.
+   */
   async flush(): Promise<void> {
+    const now = this.#clock.now();
+    const report = this.#agg.drain(now, (this.#hooks.newId ?? newEventId)());
+    if (!report) return;
     try {
-      await this.#restored;
-      const now = this.#clock.now();
-      const report = this.#agg.drain(now, newEventId());
-      this.#dirty = false;
       await this.#store.tx(async (tx) => {
-        await tx.putMeta('health', { from: now, series: [] } satisfies Saved);
-        if (report) await tx.put(recordOf(report, '', now));
+        const waiting = (await tx.all()).find((r) => r.report.kind === 'health' && r.leaseUntil === undefined);
+        if (!waiting) return tx.put(recordOf(report, '', now));
+        merge(waiting.report as HealthReport, report);
+        return tx.put(waiting);
       });
-      if (report) this.#hooks.stored();
+      this.#hooks.stored();
     } catch (err) {
       this.#hooks.internalError(err);
     }
+  }
+}
+
+/** Adds window b into window a: counts and histograms add up. */
+function merge(a: HealthReport, b: HealthReport): void {
+  a.from = Math.min(a.from, b.from);
+  a.to = Math.max(a.to, b.to);
+  const byKey = new Map(a.series.map((s) => [`${s.origin} ${s.endpoint} ${s.gateway}`, s]));
+  for (const s of b.series) {
+    const mine = byKey.get(`${s.origin} ${s.endpoint} ${s.gateway}`);
+    if (!mine) {
+      a.series.push(s);
+      continue;
+    }
+    mine.requests += s.requests;
+    for (const [k, n] of Object.entries(s.failures)) mine.failures[k as FailureKind] = (mine.failures[k as FailureKind] ?? 0) + (n ?? 0);
+    mergeBuckets(mine.buckets, s.buckets);
   }
 }

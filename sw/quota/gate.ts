@@ -217,11 +217,11 @@ export class QuotaGate {
     room.all ??= (await tx.all()).filter((r) => !room.evicted?.has(r.eventId));
     for (let i = room.all.length - 1; i >= 0; i--) {
       const r = room.all[i]!;
-      if (r.leaseUntil !== undefined) continue;
+      // Never one a page may have (it would count twice), nor a health window (its counts would be lost).
+      if (r.leaseUntil !== undefined || r.report.kind === 'health') continue;
       room.all.splice(i, 1);
       (room.evicted ??= new Set()).add(r.eventId);
       writes.push(tx.delete(r.eventId));
-      if (r.report.kind === 'health') return true;
       if (r.report.kind === 'burst') limit.suppressedAlerts++;
       else limit.heldBack += r.report.occurrences + (r.report.heldBack ?? 0);
       // Its slot in the rate limit is given back: it never left.

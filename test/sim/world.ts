@@ -15,6 +15,8 @@ import { Relay, type OfferResult, type Pages } from '../../sw/deliver/relay.js';
 import type { Clock, OutboxRecord, Store } from '../../sw/deliver/store.js';
 import { ALERTS_PER_HOUR, QuotaGate, RATE_WINDOW_MS, type FoldState, type LimitState } from '../../sw/quota/gate.js';
 import type { BackendReport } from '../../sw/protocol.js';
+import type { HealthReport } from '../../sw/health/aggregate.js';
+import { HealthRecorder } from '../../sw/health/recorder.js';
 import { MemoryStore } from './memoryStore.js';
 
 /** sfc32, seeded through splitmix32: small, fast and good enough to explore interleavings. */
@@ -82,17 +84,24 @@ export interface SimResult {
   /** Deliveries Sentry accepted again with an id it already had (a lost acknowledgement's repeat). */
   repeats: number;
   kills: number;
+  /** Requests counted for health, delivered in health windows, and lost with killed workers. */
+  requests: number;
+  healthDelivered: number;
   checks: number;
   ops: number;
   violations: string[];
 }
 
 const DAY = 86_400_000;
+const HEALTH_WINDOW_MS = 60_000;
 
 class SimWorker {
   alive = true;
   gate: QuotaGate;
   relay: Relay;
+  health: HealthRecorder;
+  /** When this worker counted each request for health: what a kill can take with it. */
+  counted: number[] = [];
   store: Store;
   clock: Clock;
   pages: Pages;
@@ -128,6 +137,11 @@ class SimWorker {
       batchMs: w.config.batchMs,
       batchSize: w.config.batchSize,
       internalError: (err) => w.violation(`${name}: internal error ${String((err as Error)?.stack ?? err)}`),
+    });
+    this.health = new HealthRecorder(this.store, this.clock, HEALTH_WINDOW_MS, {
+      stored: () => this.relay.added(),
+      internalError: (err) => w.violation(`${name}: health error ${String((err as Error)?.stack ?? err)}`),
+      newId: () => w.newId(),
     });
   }
 }
@@ -173,7 +187,7 @@ export class World {
       batchSize: pick([1, 5, 20]),
     };
     this.sentryMs = this.random() < 0.3 ? 8000 : 40;
-    this.result = { seed, failures: 0, events: 0, repeats: 0, kills: 0, checks: 0, ops: 0, violations: [] };
+    this.result = { seed, failures: 0, events: 0, repeats: 0, kills: 0, requests: 0, healthDelivered: 0, checks: 0, ops: 0, violations: [] };
     this.mem.onCommit = () => this.#afterCommit();
   }
 
@@ -234,8 +248,12 @@ export class World {
     return w;
   }
 
+  /** The most health counts kills may take: each kill, what its worker counted in the window before it. */
+  #mayLose = 0;
+
   kill(w: SimWorker): void {
     w.alive = false;
+    this.#mayLose += w.counted.filter((t) => t > this.t - HEALTH_WINDOW_MS - 5_000).length;
     this.result.kills++;
     this.trace(`${w.name} KILLED`);
   }
@@ -251,6 +269,7 @@ export class World {
       endpoint, gateway, status, statusText: '', retryCount: 0, durationMs: 1, startedAt: now, online: true, occurrences: 1, firstSeen: now, lastSeen: now,
     };
     this.trace(`${w.name} sees ${endpoint} ${status} via ${gateway} from ${pageId || 'no page'} (${id.slice(-4)})`);
+    this.countRequest(w, report.url, 'http_error');
     void w.store
       .tx((tx) => w.gate.capture(tx, report, { clientId: pageId, now, newId: () => this.newId(), burstScopes: [['gateway', gateway], ['endpoint', endpoint]] }))
       .then((decision) => {
@@ -259,6 +278,17 @@ export class World {
         this.trace(`${w.name} stored ${id.slice(-4)}: ${decision}`);
         w.relay.added();
       });
+  }
+
+  /** A request counted for health, in memory (a success touches no storage). */
+  countRequest(w: SimWorker, url: string, failure?: 'http_error'): void {
+    w.health.record(url, 5, failure, true);
+    w.counted.push(this.t);
+    this.result.requests++;
+  }
+
+  success(endpoint: string): void {
+    this.countRequest(this.controller(), `https://api.sim${endpoint}`);
   }
 
   // ---- pages
@@ -372,7 +402,7 @@ export class World {
       const mode = this.sentry;
       this.schedule(this.t + this.int(1, this.sentryMs), null, `sentry ${mode}`, () => {
         if (mode === '2xx') {
-          this.#accept(r.report as BackendReport);
+          this.#accept(r.report);
           p.done.add(r.eventId);
           acked.push(r.eventId);
         }
@@ -381,8 +411,16 @@ export class World {
     }
   }
 
-  #accept(report: BackendReport): void {
+  #healthSeen = new Set<string>();
+
+  #accept(report: BackendReport | HealthReport): void {
     this.result.checks++;
+    if (report.kind === 'health') {
+      if (this.#healthSeen.has(report.eventId)) return;
+      this.#healthSeen.add(report.eventId);
+      this.result.healthDelivered += report.series.reduce((n, x) => n + x.requests, 0);
+      return;
+    }
     if (this.accepted.has(report.eventId)) {
       this.result.repeats++;
       if (this.#deleted.has(report.eventId)) this.violation(`${report.eventId} delivered again after its acknowledgement was stored`);
@@ -403,7 +441,11 @@ export class World {
     const now = new Set(this.mem.outbox.keys());
     for (const id of this.#lastOutbox) if (!now.has(id)) this.#deleted.add(id);
     this.#lastOutbox = now;
-    if (this.mem.outbox.size > this.config.outboxCap) this.violation(`outbox holds ${this.mem.outbox.size} > cap ${this.config.outboxCap}`);
+    // Health windows are never evicted (their counts would be lost): one a minute at most beside the cap.
+    const reports = [...this.mem.outbox.values()].filter((r) => r.report.kind !== 'health').length;
+    if (reports > this.config.outboxCap) this.violation(`outbox holds ${reports} reports > cap ${this.config.outboxCap}`);
+    const waitingHealth = [...this.mem.outbox.values()].filter((r) => r.report.kind === 'health' && r.leaseUntil === undefined).length;
+    if (waitingHealth > 1) this.violation(`outbox holds ${waitingHealth} health windows no page was offered`);
     if (this.mem.meta.size > 1100) this.violation(`meta holds ${this.mem.meta.size} entries`);
   }
 
@@ -436,6 +478,11 @@ export class World {
     within(admitted, RATE_WINDOW_MS, this.config.maxEventsPerMinute, 'reports');
     within(alerts, 3_600_000, ALERTS_PER_HOUR, 'burst alerts');
     if (this.mem.outbox.size > 0) this.violation(`${this.mem.outbox.size} records never delivered`);
+    // Health: never counted twice; what is missing, only what kills took (at most a window's counts each).
+    this.result.checks += 2;
+    const lost = this.result.requests - this.result.healthDelivered;
+    if (lost < 0) this.violation(`health counted ${-lost} requests twice`);
+    if (lost > this.#mayLose) this.violation(`health lost ${lost} requests; kills account for at most ${this.#mayLose}`);
     const limit = this.mem.meta.get('limit') as LimitState | undefined;
     if (limit && limit.heldBack > 0) this.violation(`${limit.heldBack} held back and never reported`);
     for (const [k, v] of this.mem.meta) if (k.startsWith('fold ') && (v as FoldState).pending > 0) this.violation(`${k} still holds ${(v as FoldState).pending}`);
@@ -465,6 +512,10 @@ export async function simulate(seed: number, trace?: (line: string) => void): Pr
       const open = w.pages.filter((p) => p.open && !p.frozen);
       w.failure(open.length > 0 ? open[w.int(0, open.length - 1)]!.id : '', e, s, g);
     });
+  }
+  for (let i = w.int(0, 40); i > 0; i--) {
+    const e = endpoints[w.int(0, endpoints.length - 1)]!;
+    w.schedule(w.int(0, span), null, 'success', () => w.success(e));
   }
   // A burst: many failures of one endpoint in a short time.
   if (r() < 0.3) {
