@@ -87,12 +87,12 @@ test.describe('withGatewayzMonitor serves the worker at /gatewayz-sw.js', () => 
   });
 
   /** A blank App Router app whose next.config has only the wrapper: written fresh, never committed. */
-  async function blankApp(name: string, config: string): Promise<string> {
+  async function blankApp(name: string, config: string, head = ''): Promise<string> {
     const dir = fileURLToPath(new URL(`./.build/${name}/`, import.meta.url));
     await rm(dir, { recursive: true, force: true });
     await mkdir(`${dir}app`, { recursive: true });
     await writeFile(`${dir}next.config.mjs`, config);
-    await writeFile(`${dir}app/layout.jsx`, 'export default function L({ children }) { return <html lang="en"><body>{children}</body></html>; }\n');
+    await writeFile(`${dir}app/layout.jsx`, `export default function L({ children }) { return <html lang="en"><head>${head}</head><body>{children}</body></html>; }\n`);
     await writeFile(`${dir}app/page.jsx`, 'export default function P() { return <h1>Blank</h1>; }\n');
     linkPackage(dir);
     return dir;
@@ -107,14 +107,24 @@ test.describe('withGatewayzMonitor serves the worker at /gatewayz-sw.js', () => 
     await page.waitForFunction(() => navigator.serviceWorker.controller?.scriptURL.endsWith('/gatewayz-sw.js'));
   }
 
-  test("in a static export (output: 'export'), the worker is in out/ and registers from any static host", async ({ page }) => {
+  test("in a static export (output: 'export') of an app without Sentry, the script tag registers the worker and its own client reports", async ({ page, api, sentry }) => {
     test.setTimeout(180_000);
-    const dir = await blankApp('next-export', "import { withGatewayzMonitor } from 'gatewayz-sw-monitor/next';\nexport default withGatewayzMonitor({ output: 'export' });\n");
+    // The app's only change besides next.config: the script tag in its root layout.
+    const tag = `<script src="/gatewayz-register.js" data-origins="${api.origin}" data-dsn="${sentry.dsn}" data-release="static@1.0.0" defer></script>`;
+    const dir = await blankApp('next-export', "import { withGatewayzMonitor } from 'gatewayz-sw-monitor/next';\nexport default withGatewayzMonitor({ output: 'export' });\n", tag);
     await runNext(['build'], dir);
     expect(await readFile(`${dir}out/gatewayz-sw.js`, 'utf8')).toBe(await dist('gatewayz-sw.js'));
+    expect(await readFile(`${dir}out/gatewayz-register.js`, 'utf8')).toBe(await dist('gatewayz-register.js'));
     const site = await startSiteServer([['/', `${dir}out/`]]);
     try {
-      await expectRegisters(page, site.origin);
+      await page.goto(`${site.origin}/`);
+      await expect(page.locator('h1')).toHaveText('Blank');
+      await page.waitForFunction(() => navigator.serviceWorker.controller?.scriptURL.includes('/gatewayz-sw.js'), null, { timeout: 20_000 });
+      api.fault({ path: '/v1/export-static', status: 504, body: 'timeout upstream' });
+      expect(await page.evaluate((url) => fetch(url).then((r) => r.status), `${api.origin}/v1/export-static`)).toBe(504);
+      const event = await sentry.waitForEvent((e) => e.tags?.api_endpoint === '/v1/export-static');
+      expect(event.message).toBe('Backend API GET /v1/export-static failed: 504 Gateway Timeout');
+      expect(event.release).toBe('static@1.0.0');
     } finally {
       await site.close();
     }
