@@ -57,6 +57,11 @@ const median = (xs: number[]) => {
   return s.length === 0 ? NaN : s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 };
 const fmt = (x: number, digits = 2) => (Number.isFinite(x) ? x.toFixed(digits) : 'n/a');
+/** A clock step in whole microseconds (the subtraction leaves float noise), shown in ms from 1 ms up. */
+const clockText = (ms: number) => {
+  const us = Math.round(ms * 1000);
+  return us >= 1000 ? `${fmt(us / 1000, us % 1000 ? 1 : 0)} ms` : `${us} µs`;
+};
 
 /** One slice: n sequential GETs through the page's setup, timed as a whole and one by one. */
 function slice(n: number): Promise<{ wall: number; each: number[] }> {
@@ -158,7 +163,7 @@ export function engineBenchMarkdown(rows: EngineBenchRow[], slices: number, perS
     '|---|---:|---:|---:|---:|---:|',
     ...rows.map(
       (r) =>
-        `| ${r.version} | ${fmt(r.bare)} | ${fmt(r.monitor)} | ${fmt(r.monitor / r.bare, 3)} | ${fmt(r.bareLatency)} / ${fmt(r.monitorLatency)} | ${r.clockResolutionMs >= 1 ? `${fmt(r.clockResolutionMs, 0)} ms` : `${fmt(r.clockResolutionMs * 1000, 0)} µs`} |`,
+        `| ${r.version} | ${fmt(r.bare)} | ${fmt(r.monitor)} | ${fmt(r.monitor / r.bare, 3)} | ${fmt(r.bareLatency)} / ${fmt(r.monitorLatency)} | ${clockText(r.clockResolutionMs)} |`,
     ),
     '',
   ].join('\n');

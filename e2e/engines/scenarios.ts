@@ -13,7 +13,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { blobBytes, sha256 } from '../servers/gatewaySimulator.js';
+import { blobBytes, sha256, type FaultRule } from '../servers/gatewaySimulator.js';
 import type { EngineDriver, EngineName, LaunchOptions } from './drivers/types.js';
 import type { FeatureId } from './features.js';
 import { abortFetch, askProbe, call, callAll, controlState, flush, hashAll, readStream, readThenCancel, startFetch, stats, updateWorker, workerInfo, type CallResult } from './page.js';
@@ -129,105 +129,72 @@ const classify: Scenario = {
     const { api, sim } = world;
     const site = await startSite();
     await loaded(driver, site);
-    sim.fault({ path: '/v1/client-error', status: 404, body: '{"error":"Not Found"}', headers: { 'x-request-id': 'rid-404' } });
-    sim.fault({ path: '/v1/server-error', status: 503, body: '{"error":"Service temporarily unavailable"}', headers: { 'x-request-id': 'rid-503' } });
-    sim.fault({ path: '/v1/rate-limited', method: 'POST', status: 429, body: '{"error":"Rate limit exceeded","retry_after":30}', headers: { 'retry-after': '30' } });
-    sim.fault({ path: '/v1/slow-answer', delayMs: TIMEOUT_MS + 1500, status: 200, body: '{"data":[]}' });
-    sim.fault({ path: '/v1/dropped', action: 'reset' });
     const q = `?gateway=${tag}`;
-    const dropped = { url: `${api}/v1/dropped${q}`, init: { method: 'POST', body: '{"model":"x"}' } };
-    const results = await driver.evaluate(callAll, [
-      { url: `${api}/v1/client-error${q}` },
-      { url: `${api}/v1/server-error${q}` },
-      { url: `${api}/v1/rate-limited${q}`, init: { method: 'POST', body: '{}' } },
-      { url: `${api}/v1/slow-answer${q}` },
-      dropped,
-    ]);
-    expect(results.slice(0, 4)).toEqual([
-      { status: 404, body: '{"error":"Not Found"}' },
-      { status: 503, body: '{"error":"Service temporarily unavailable"}' },
-      { status: 429, body: '{"error":"Rate limit exceeded","retry_after":30}' },
-      // Observe only: the worker's timer does not cut the request.
-      { status: 200, body: '{"data":[]}' },
-    ]);
-    const withMonitor = results[4];
-    expect(withMonitor).toEqual({ error: expect.stringMatching(/^TypeError: /) });
+    /** Each kind: what the API does, what the page must get, and the event it must become. */
+    const cases: Array<{
+      fault: FaultRule;
+      init?: RequestInit;
+      answer?: { status: number; body: string };
+      event: Pick<ExpectedEvent, 'message' | 'level' | 'kind' | 'status' | 'statusCode' | 'context'> & { method?: string };
+    }> = [
+      {
+        fault: { path: '/v1/client-error', status: 404, body: '{"error":"Not Found"}', headers: { 'x-request-id': 'rid-404' } },
+        answer: { status: 404, body: '{"error":"Not Found"}' },
+        event: { message: 'Backend API GET /v1/client-error failed: 404 Not Found', level: 'warning', kind: 'http_error', status: '404', statusCode: 404, context: { response_preview: '{"error":"Not Found"}', request_id: 'rid-404', content_type: 'application/json' } },
+      },
+      {
+        fault: { path: '/v1/server-error', status: 503, body: '{"error":"Service temporarily unavailable"}', headers: { 'x-request-id': 'rid-503' } },
+        answer: { status: 503, body: '{"error":"Service temporarily unavailable"}' },
+        event: { message: 'Backend API GET /v1/server-error failed: 503 Service Unavailable', level: 'error', kind: 'http_error', status: '503', statusCode: 503, context: { response_preview: '{"error":"Service temporarily unavailable"}', request_id: 'rid-503' } },
+      },
+      {
+        fault: { path: '/v1/rate-limited', method: 'POST', status: 429, body: '{"error":"Rate limit exceeded","retry_after":30}', headers: { 'retry-after': '30' } },
+        init: { method: 'POST', body: '{}' },
+        answer: { status: 429, body: '{"error":"Rate limit exceeded","retry_after":30}' },
+        event: { method: 'POST', message: 'Backend API POST /v1/rate-limited failed: 429 Too Many Requests', level: 'warning', kind: 'http_error', status: '429', statusCode: 429, context: { retry_after: '30', response_preview: '{"error":"Rate limit exceeded","retry_after":30}' } },
+      },
+      {
+        // Observe only: the worker's timer does not cut the request, which completes.
+        fault: { path: '/v1/slow-answer', delayMs: TIMEOUT_MS + 1500, status: 200, body: '{"data":[]}' },
+        answer: { status: 200, body: '{"data":[]}' },
+        event: { message: `Backend API timeout after ${TIMEOUT_MS}ms: /v1/slow-answer${q}`, level: 'error', kind: 'timeout', status: '408', statusCode: 408, context: { timeout_ms: TIMEOUT_MS } },
+      },
+      {
+        fault: { path: '/v1/dropped', action: 'reset' },
+        init: { method: 'POST', body: '{"model":"x"}' },
+        event: { method: 'POST', message: 'Backend API POST /v1/dropped failed: network error', level: 'error', kind: 'network_error', status: '0', statusCode: 0, context: { error_message: expect.stringMatching(/^TypeError: /) } },
+      },
+    ];
+    for (const c of cases) sim.fault(c.fault);
+    const calls = cases.map((c) => ({ url: `${api}${c.fault.path}${q}`, init: c.init }));
+    const results = await driver.evaluate(callAll, calls);
+    expect(results).toEqual(cases.map((c) => c.answer ?? { error: expect.stringMatching(/^TypeError: /) }));
 
-    const events = await world.sentry.waitForEvents(5, (e) => e.tags?.gateway === tag, 30_000);
-    const at = (endpoint: string) => events.find((e) => e.tags?.api_endpoint === endpoint)!;
-    const base = { method: 'GET', gateway: tag };
-    expectSeedEvent(at('/v1/client-error'), {
-      ...base,
-      message: 'Backend API GET /v1/client-error failed: 404 Not Found',
-      level: 'warning',
-      kind: 'http_error',
-      status: '404',
-      statusCode: 404,
-      endpoint: '/v1/client-error',
-      url: `${api}/v1/client-error${q}`,
-      context: { response_preview: '{"error":"Not Found"}', request_id: 'rid-404', content_type: 'application/json' },
-    });
-    expectSeedEvent(at('/v1/server-error'), {
-      ...base,
-      message: 'Backend API GET /v1/server-error failed: 503 Service Unavailable',
-      level: 'error',
-      kind: 'http_error',
-      status: '503',
-      statusCode: 503,
-      endpoint: '/v1/server-error',
-      url: `${api}/v1/server-error${q}`,
-      context: { response_preview: '{"error":"Service temporarily unavailable"}', request_id: 'rid-503' },
-    });
-    expectSeedEvent(at('/v1/rate-limited'), {
-      ...base,
-      method: 'POST',
-      message: 'Backend API POST /v1/rate-limited failed: 429 Too Many Requests',
-      level: 'warning',
-      kind: 'http_error',
-      status: '429',
-      statusCode: 429,
-      endpoint: '/v1/rate-limited',
-      url: `${api}/v1/rate-limited${q}`,
-      context: { retry_after: '30', response_preview: '{"error":"Rate limit exceeded","retry_after":30}' },
-    });
-    expectSeedEvent(at('/v1/slow-answer'), {
-      ...base,
-      message: `Backend API timeout after ${TIMEOUT_MS}ms: /v1/slow-answer${q}`,
-      level: 'error',
-      kind: 'timeout',
-      status: '408',
-      statusCode: 408,
-      endpoint: '/v1/slow-answer',
-      url: `${api}/v1/slow-answer${q}`,
-      context: { timeout_ms: TIMEOUT_MS },
-    });
-    const dropEvent = at('/v1/dropped');
-    expectSeedEvent(dropEvent, {
-      ...base,
-      method: 'POST',
-      message: 'Backend API POST /v1/dropped failed: network error',
-      level: 'error',
-      kind: 'network_error',
-      status: '0',
-      statusCode: 0,
-      endpoint: '/v1/dropped',
-      url: `${api}/v1/dropped${q}`,
-    });
-    const workerError = (dropEvent.contexts?.backend_api as Record<string, unknown>).error_message;
-    expect(workerError).toMatch(/^TypeError: /);
+    const events = await world.sentry.waitForEvents(cases.length, (e) => e.tags?.gateway === tag, 30_000);
+    for (const c of cases) {
+      const endpoint = c.fault.path;
+      const e = events.find((ev) => ev.tags?.api_endpoint === endpoint);
+      expect(e, `an event for ${endpoint}`).toBeDefined();
+      expectSeedEvent(e!, { method: 'GET', ...c.event, endpoint, gateway: tag, url: `${api}${endpoint}${q}` });
+    }
     // One failure, one event: the late 200 after the timeout adds nothing.
     await driver.evaluate(flush, undefined);
     await sleep(500);
-    expect(eventsFor(world, tag)).toHaveLength(5);
+    expect(eventsFor(world, tag)).toHaveLength(cases.length);
+    const workerError = (events.find((e) => e.tags?.failure_kind === 'network_error')!.contexts?.backend_api as Record<string, unknown>).error_message;
 
     // The same dropped connection from a page no worker controls.
+    const withMonitor = stable((results[4] as { error: string }).error);
     await driver.goto(`${world.bare.origin}/`);
-    const [without] = await driver.evaluate(callAll, [{ ...dropped, url: `${api}/v1/dropped?gateway=${tag}-bare` }]);
+    const [without] = await driver.evaluate(callAll, [{ ...calls[4]!, url: `${api}/v1/dropped?gateway=${tag}-bare` }]);
     expect(without).toEqual({ error: expect.stringMatching(/^TypeError: /) });
+    const bare = stable((without as { error: string }).error);
     record('classify', 'pass', `404, 503, 429 (POST, retry_after), timeout after ${TIMEOUT_MS} ms (request completed), connection reset: five events; the worker saw the reset as "${stable(String(workerError))}"`);
-    const a = stable((withMonitor as { error: string }).error);
-    const b = stable((without as { error: string }).error);
-    record('network_error_message', a === b ? `same: \`${a}\`` : `differs: \`${a}\` / \`${b}\``, a === b ? undefined : 'the page sees a different TypeError message through the worker than without one');
+    record(
+      'network_error_message',
+      withMonitor === bare ? `same: \`${withMonitor}\`` : `differs: \`${withMonitor}\` / \`${bare}\``,
+      withMonitor === bare ? undefined : 'the page sees a different TypeError message through the worker than without one',
+    );
   },
 };
 
@@ -466,7 +433,7 @@ const delivery: Scenario = {
       record('delivery_stop', 'delivered once', `${d.abilities.stop}; the report came back with its event_id after the worker restarted`);
 
       if (!d.abilities.canRestart) {
-        record('delivery_restart', 'n/a', d.abilities.restart);
+        record('delivery_restart', 'n/a: the driver keeps no profile', d.abilities.restart);
         return;
       }
       const restarted = `${tag}-restart`;
