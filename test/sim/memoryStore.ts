@@ -12,6 +12,8 @@ export class MemoryStore implements Store {
   meta = new Map<string, unknown>();
   /** Called after every commit (the simulation checks its invariants there). */
   onCommit?: () => void;
+  /** The outbox in `all()` order, until the next commit that changes it. */
+  #sorted?: OutboxRecord[];
 
   tx<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
     return this.run(work);
@@ -29,12 +31,19 @@ export class MemoryStore implements Store {
       put: async (r) => void out.set(r.eventId, structuredClone(r)),
       delete: async (id) => void out.set(id, null),
       all: async () => {
-        const ids = new Set([...this.outbox.keys(), ...out.keys()]);
-        const rows = [...ids].map(readOut).filter((r): r is OutboxRecord => !!r);
-        rows.sort((a, b) => a.createdAt - b.createdAt || (a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : 0));
+        let rows: OutboxRecord[];
+        if (out.size === 0) rows = (this.#sorted ??= sortRecords([...this.outbox.values()]));
+        else {
+          const ids = new Set([...this.outbox.keys(), ...out.keys()]);
+          rows = sortRecords([...ids].map(readOut).filter((r): r is OutboxRecord => !!r));
+        }
         return structuredClone(rows);
       },
-      count: async () => (await tx.all()).length,
+      count: async () => {
+        let n = this.outbox.size;
+        for (const [id, r] of out) n += (r ? 1 : 0) - (this.outbox.has(id) ? 1 : 0);
+        return n;
+      },
       getMeta: async <V>(k: string) => structuredClone(live(readMeta(k))) as V | undefined,
       putMeta: async (k, v) => void meta.set(k, structuredClone(v)),
       deleteMeta: async (k) => void meta.set(k, DELETED),
@@ -48,6 +57,7 @@ export class MemoryStore implements Store {
       },
     };
     const result = await work(tx);
+    if (out.size > 0) this.#sorted = undefined;
     for (const [id, r] of out) {
       if (r) this.outbox.set(id, r);
       else this.outbox.delete(id);
@@ -59,4 +69,8 @@ export class MemoryStore implements Store {
     this.onCommit?.();
     return result;
   }
+}
+
+function sortRecords(rows: OutboxRecord[]): OutboxRecord[] {
+  return rows.sort((a, b) => a.createdAt - b.createdAt || (a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : 0));
 }

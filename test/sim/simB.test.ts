@@ -1,0 +1,3 @@
+import { simulationTest } from './simulation.js';
+
+simulationTest(1);
