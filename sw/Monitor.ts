@@ -159,7 +159,8 @@ export class Monitor {
   async currentStats(): Promise<WorkerStats> {
     let pending = -1;
     try {
-      pending = await this.store.tx((tx) => tx.count());
+      // Reports waiting (a health window waiting beside them is not one).
+      pending = (await this.store.tx((tx) => tx.all())).filter((r) => r.report.kind !== 'health').length;
     } catch (err) {
       this.internalError(err);
     }

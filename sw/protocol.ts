@@ -99,11 +99,13 @@ export interface WorkerStats {
   observed: number;
   failures: number;
   reported: number;
+  /** Reports a page acknowledged (health windows are not counted). */
   delivered: number;
   /** Exceptions inside the monitor, caught so they never touched a request. */
   internalErrors: number;
   /** Failures seen but not yet written to the outbox (a few milliseconds' worth, normally). */
   storing: number;
+  /** Reports waiting in the outbox (health windows are not counted). */
   pending: number;
 }
 

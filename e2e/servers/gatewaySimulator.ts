@@ -93,14 +93,19 @@ export async function startGatewaySimulator(options: { port?: number; host?: str
       let i = 0;
       // `cut=N`: after N events the connection drops mid-stream, as a proxy or a crash would.
       const cut = url.searchParams.has('cut') ? Number(url.searchParams.get('cut')) : Infinity;
+      let flushed = Promise.resolve();
       const tick = setInterval(() => {
         if (i >= cut) {
           clearInterval(tick);
-          req.socket.destroy();
+          // Only once what was written has reached the socket: a loaded machine must not cut before the first events left.
+          void flushed.then(() => req.socket.destroy());
           return;
         }
         // `perTick=K`: K events each tick (a steady 1,000 events/s is `gapMs=10&perTick=10`).
-        for (let k = Number(url.searchParams.get('perTick') ?? 1); k > 0 && i < count; k--) res.write(`id: ${i}\ndata: ${JSON.stringify({ n: i++ })}\n\n`);
+        for (let k = Number(url.searchParams.get('perTick') ?? 1); k > 0 && i < count; k--) {
+          const chunk = `id: ${i}\ndata: ${JSON.stringify({ n: i++ })}\n\n`;
+          flushed = new Promise<void>((resolve) => res.write(chunk, () => resolve()));
+        }
         if (i >= count) {
           clearInterval(tick);
           res.end();

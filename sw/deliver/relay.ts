@@ -256,7 +256,9 @@ export class Relay {
         await tx.put(stored);
       }
     });
-    if (acked.size > 0) this.#o.delivered?.(acked.size);
+    // Reports delivered (health windows are not reports).
+    const reports = records.filter((r) => acked.has(r.eventId) && r.report.kind !== 'health').length;
+    if (reports > 0) this.#o.delivered?.(reports);
     if (!result.received) this.flushSoon(0);
     else if (retryAt < Infinity) this.wakeAt(retryAt);
   }
