@@ -52,6 +52,7 @@ export class HealthRecorder {
           else {
             mine.requests += s.requests;
             for (const [k, n] of Object.entries(s.failures)) mine.failures[k as FailureKind] = (mine.failures[k as FailureKind] ?? 0) + n!;
+            if (s.late) mine.late = (mine.late ?? 0) + s.late;
             mergeBuckets(mine.buckets, s.buckets);
           }
         }
@@ -78,6 +79,18 @@ export class HealthRecorder {
     ];
   }
 
+  /** A request's endpoint template (cached: the same path is templated once). */
+  endpoint(url: string): string {
+    return this.#template(new URL(url).pathname);
+  }
+
+  /** Counts a timed-out request's late answer, beside its timeout. */
+  late(url: string): void {
+    const u = new URL(url);
+    this.#agg.late(u.origin, this.#template(u.pathname), gatewayOf(u));
+    this.#touched();
+  }
+
   /** Counts a request (or, with countRequest false, a failure found after it was counted); returns its scopes. */
   record(url: string, durationMs: number, failure: FailureKind | undefined, countRequest: boolean): Array<['gateway' | 'endpoint', string]> {
     const u = new URL(url);
@@ -85,13 +98,17 @@ export class HealthRecorder {
     const gateway = gatewayOf(u);
     if (countRequest) this.#agg.record(u.origin, endpoint, gateway, durationMs, failure);
     else if (failure) this.#agg.fail(u.origin, endpoint, gateway, failure);
-    this.#lastAt = this.#clock.now();
-    this.#dirty = true;
-    this.#arm();
+    this.#touched();
     return [
       ['gateway', gateway],
       ['endpoint', endpoint],
     ];
+  }
+
+  #touched(): void {
+    this.#lastAt = this.#clock.now();
+    this.#dirty = true;
+    this.#arm();
   }
 
   #arm(): void {
