@@ -165,7 +165,7 @@ export class Monitor {
     try {
       await this.store.tx(async (tx) => {
         const record = await tx.get(eventId);
-        if (!record || record.report.kind !== 'timeout' || record.leaseUntil !== undefined) return;
+        if (!record || record.report.kind === 'health' || record.leaseUntil !== undefined) return;
         record.report.lateStatus = status;
         record.report.lateAfterMs = afterMs;
         await tx.put(record);
