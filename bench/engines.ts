@@ -18,6 +18,7 @@
  * `root()` below resolves from either place.
  */
 import { readFile, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { launchEngine } from '../e2e/engines/drivers/index.js';
 import { ENGINES, type EngineDriver, type EngineName } from '../e2e/engines/drivers/types.js';
@@ -100,6 +101,7 @@ export async function runEngineBench(options: EngineBenchOptions = {}): Promise<
   const slices = options.slices ?? Number(process.env.BENCH_ENGINE_SLICES ?? 10);
   const perSlice = options.perSlice ?? 100;
   const log = options.log ?? ((line: string) => console.log(`[bench:engines] ${line}`));
+  const loadAtStart = os.loadavg()[0]!;
   const gateway = await startGatewaySimulator();
   const sentry = await startSentryRecorder();
   // One origin per setup: each has its own worker registration.
@@ -146,14 +148,15 @@ export async function runEngineBench(options: EngineBenchOptions = {}): Promise<
   } finally {
     await Promise.all([gateway.close(), sentry.close(), sites.b.close(), sites.c.close()]);
   }
-  return { rows, markdown: engineBenchMarkdown(rows, slices, perSlice) };
+  return { rows, markdown: engineBenchMarkdown(rows, slices, perSlice, { start: loadAtStart, end: os.loadavg()[0]! }) };
 }
 
-export function engineBenchMarkdown(rows: EngineBenchRow[], slices: number, perSlice: number): string {
+export function engineBenchMarkdown(rows: EngineBenchRow[], slices: number, perSlice: number, load?: { start: number; end: number }): string {
+  const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'unknown CPU'}${load ? `, load average ${fmt(load.start, 1)} at the start and ${fmt(load.end, 1)} at the end (other work on the machine adds to both setups' times and moves the ratios)` : ''}`;
   return [
     '## Engines: sequential watched GETs',
     '',
-    `Written by \`npm run bench:engines\` on ${new Date().toISOString().slice(0, 10)}. In each engine the engines suite drives`,
+    `Written by \`npm run bench:engines\` on ${new Date().toISOString().slice(0, 10)}; ${machine}. In each engine the engines suite drives`,
     '(e2e/engines/drivers/), the benchmark page\'s setups (b) a bare pass-through worker and (c) this monitor, each on its',
     `own origin, ${slices} slices of ${perSlice} sequential GETs each, alternating between (b) and (c). A slice is timed as a whole`,
     'in the page; the table gives the median milliseconds per request over the slices, and the median single latency as',

@@ -13,10 +13,10 @@ export interface MetricPoint {
 export const MAX_SERIES = 20;
 /** Latency samples per series, drawn from its histogram in proportion to the bucket counts. */
 export const MAX_SAMPLES_PER_SERIES = 10;
-/** Failure kinds a request can have (http_error, timeout, offline, network_error, stream_error, and room for two more). */
+/** Failure kinds a request can have (http_error, timeout, offline, network_error, stream_error, stream_stalled, and room for one more). */
 const MAX_FAILURE_KINDS = 7;
-/** Items one batch of windows can become, at most: (1 requests count + failure counts + samples + 3 gauges) per series. */
-export const MAX_ITEMS_PER_BATCH = (MAX_SERIES + 1) * (1 + MAX_FAILURE_KINDS + MAX_SAMPLES_PER_SERIES + 3);
+/** Items one batch of windows can become, at most: (1 requests count + failure counts + 1 late count + samples + 3 gauges) per series. */
+export const MAX_ITEMS_PER_BATCH = (MAX_SERIES + 1) * (1 + MAX_FAILURE_KINDS + 1 + MAX_SAMPLES_PER_SERIES + 3);
 /** Metric items a page sends to Sentry in any 60 s, at most. */
 export const MAX_ITEMS_PER_MINUTE = 500;
 const MINUTE_MS = 60_000;
@@ -29,6 +29,7 @@ export function mergeSeries(windows: HealthReport[]): HealthSeries[] {
   const add = (into: HealthSeries, s: HealthSeries) => {
     into.requests += s.requests;
     for (const [k, n] of Object.entries(s.failures) as Array<[keyof HealthSeries['failures'], number]>) into.failures[k] = (into.failures[k] ?? 0) + n;
+    if (s.late) into.late = (into.late ?? 0) + s.late;
     mergeBuckets(into.buckets, s.buckets);
   };
   for (const w of windows) {
@@ -65,8 +66,8 @@ function samples(buckets: Record<number, number>, total: number): number[] {
 /**
  * Turns health windows into Sentry metrics, pure and bounded (at most
  * `MAX_ITEMS_PER_BATCH` items however many windows and series): per origin,
- * endpoint and gateway, `backend_api.requests` and `backend_api.failures` (by
- * `failure_kind`) counters, `backend_api.duration` as a distribution sampled
+ * endpoint and gateway, `backend_api.requests`, `backend_api.failures` (by
+ * `failure_kind`) and `backend_api.late` (timed-out requests answered after all) counters, `backend_api.duration` as a distribution sampled
  * from the histogram, and `backend_api.duration.p50/p95/p99` gauges computed
  * from the whole histogram, so Sentry's dashboards and alerts can use them.
  */
@@ -78,6 +79,8 @@ export function healthToMetrics(windows: HealthReport[]): MetricPoint[] {
     for (const [kind, n] of Object.entries(s.failures).slice(0, MAX_FAILURE_KINDS)) {
       if (n) out.push({ type: 'count', name: 'backend_api.failures', value: n, attributes: { ...attributes, failure_kind: kind } });
     }
+    // Beside failures{failure_kind: timeout}: the timeouts answered after all (the rest never were).
+    if (s.late) out.push({ type: 'count', name: 'backend_api.late', value: s.late, attributes });
     for (const value of samples(s.buckets, MAX_SAMPLES_PER_SERIES)) out.push({ type: 'distribution', name: 'backend_api.duration', value, unit: 'millisecond', attributes });
     for (const p of [50, 95, 99]) {
       const v = percentile(s.buckets, p);

@@ -29,6 +29,8 @@ export function reportMessage(r: BackendReport): string {
       return `Backend API ${r.method} ${r.endpoint} failed: network error`;
     case 'stream_error':
       return `Backend API ${r.method} ${r.endpoint} stream interrupted after ${r.durationMs}ms`;
+    case 'stream_stalled':
+      return `Backend API ${r.method} ${r.endpoint} stream stalled: no data for ${r.timeoutMs ?? 0}ms`;
     case 'rate_limited':
       return `Backend API: ${r.heldBack ?? 0} failures held back by the rate limit`;
     case 'burst': {
@@ -63,6 +65,7 @@ export function reportToEvent(r: BackendReport): Event & { event_id: string } {
   context.online = r.online;
   if (r.retryAfter !== undefined) context.retry_after = r.retryAfter;
   if (r.timeoutMs !== undefined) context.timeout_ms = r.timeoutMs;
+  if (r.lateStatus !== undefined) Object.assign(context, { late_status: r.lateStatus, late_after_ms: r.lateAfterMs });
   if (r.requestId !== undefined) context.request_id = r.requestId;
   if (r.contentType !== undefined) context.content_type = r.contentType;
   if (r.errorMessage !== undefined) context.error_message = r.errorMessage;

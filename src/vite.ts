@@ -13,7 +13,7 @@
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Plugin, ResolvedConfig } from 'vite';
-import { CONFIG_KEYS } from '../sw/config.js';
+import { CONFIG_KEYS, timeoutsToString } from '../sw/config.js';
 import { workerQuery, type WorkerOptions } from './workerQuery.js';
 
 export interface GatewayzMonitorPluginOptions extends WorkerOptions {
@@ -107,7 +107,7 @@ export default function gatewayzMonitor(options: GatewayzMonitorPluginOptions = 
       const attrs: Record<string, string | boolean> = { src: `${base}${REGISTER_FILE}`, defer: true };
       for (const [key, value] of Object.entries(options)) {
         if (value === undefined) continue;
-        attrs[`data-${kebab(key)}`] = Array.isArray(value) ? value.join(',') : String(value);
+        attrs[`data-${kebab(key)}`] = Array.isArray(value) ? value.join(',') : typeof value === 'object' ? timeoutsToString(value) : String(value);
       }
       if (base !== '/') {
         attrs['data-script-url'] = `${base}${WORKER_FILE}`;

@@ -1,4 +1,4 @@
-import { CONFIG_KEYS, configToQuery, parseConfig, type MonitorConfig } from '../sw/config.js';
+import { CONFIG_KEYS, configToQuery, parseConfig, timeoutsToString, type MonitorConfig } from '../sw/config.js';
 
 /** Options for the worker, as a page gives them. Each is documented in the README. */
 export interface WorkerOptions {
@@ -6,6 +6,15 @@ export interface WorkerOptions {
   origins?: string[];
   /** Report a request with no response headers after this long (ms). Default 30000. */
   timeoutMs?: number;
+  /**
+   * Per-endpoint timeouts (ms) by endpoint template, on top of `timeoutMs`:
+   * `{ '/v1/chat/completions': 120000, '/v1/images/*': 180000 }`, or the same
+   * as a string, `"/v1/chat/completions:120000,/v1/images/*:180000"`. `*` at
+   * the end matches the rest of the path, elsewhere the rest of a segment; the
+   * longest matching pattern wins. Built in: chat and text completions,
+   * messages and responses 120000, audio 120000, images 180000 (README: Configuration).
+   */
+  timeouts?: Record<string, number> | string;
   /** Characters of an error body to keep. Default 500. */
   previewChars?: number;
   /** Statuses that are failures, like `"400-599"` (the default) or `"429,500-599"`. */
@@ -37,7 +46,7 @@ export function workerQuery(options: WorkerOptions): { query: URLSearchParams; e
   const raw: Record<string, string> = {};
   for (const [key, value] of Object.entries(options)) {
     if (value === undefined || !(CONFIG_KEYS as string[]).includes(key)) continue;
-    raw[key] = Array.isArray(value) ? value.join(',') : String(value);
+    raw[key] = Array.isArray(value) ? value.join(',') : typeof value === 'object' && value ? timeoutsToString(value) : String(value);
   }
   const { config, errors } = parseConfig(raw);
   return { query: configToQuery(config as MonitorConfig), errors };

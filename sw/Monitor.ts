@@ -156,6 +156,25 @@ export class Monitor {
     }
   }
 
+  /**
+   * A timed-out request's late answer: its status, and when it came from the
+   * request's start, added to the stored timeout report in one transaction,
+   * unless a page may already have it (then the report goes as it was).
+   */
+  async addLate(eventId: string, status: number, afterMs: number): Promise<void> {
+    try {
+      await this.store.tx(async (tx) => {
+        const record = await tx.get(eventId);
+        if (!record || record.report.kind === 'health' || record.leaseUntil !== undefined) return;
+        record.report.lateStatus = status;
+        record.report.lateAfterMs = afterMs;
+        await tx.put(record);
+      });
+    } catch (err) {
+      this.internalError(err);
+    }
+  }
+
   async currentStats(): Promise<WorkerStats> {
     let pending = -1;
     try {

@@ -11,6 +11,12 @@ export interface MonitorConfig {
   origins: string[];
   /** A request with no response headers after this long is reported as a timeout (it is not cut). Default 30000. */
   timeoutMs: number;
+  /**
+   * Per-endpoint timeouts, on top of `timeoutMs` and of `DEFAULT_TIMEOUTS`:
+   * endpoint template pattern → milliseconds (`{ '/v1/images/*': 180000 }`).
+   * The longest matching pattern wins; see `timeoutOf`. Default: none of yours.
+   */
+  timeouts: Record<string, number>;
   /** Characters of an error body kept as `response_preview`; 0 disables. Default 500. */
   previewChars: number;
   /** Which statuses count as failures, as codes and ranges: `400-599`, `429,500-599`. Default `400-599`. */
@@ -44,6 +50,7 @@ export const DEFAULT_ORIGIN = 'https://api.gatewayz.ai';
 export const DEFAULT_CONFIG: MonitorConfig = {
   origins: [DEFAULT_ORIGIN],
   timeoutMs: 30_000,
+  timeouts: {},
   previewChars: 500,
   failedStatus: [[400, 599]],
   batchMs: 1000,
@@ -57,6 +64,22 @@ export const DEFAULT_CONFIG: MonitorConfig = {
   sustained5xxMs: 300_000,
   enabled: true,
   debug: false,
+};
+
+/**
+ * Built-in per-endpoint timeouts: what an app calling these endpoints itself
+ * tolerates (README: Configuration). A non-streamed completion sends its
+ * headers only when the whole answer is written, and a reasoning model may
+ * think for a minute first; an image takes seconds to minutes. Everything
+ * else keeps `timeoutMs`. Entries of `timeouts` with the same pattern win.
+ */
+export const DEFAULT_TIMEOUTS: Readonly<Record<string, number>> = {
+  '/v1/chat/completions': 120_000,
+  '/v1/completions': 120_000,
+  '/v1/messages': 120_000,
+  '/v1/responses': 120_000,
+  '/v1/audio/*': 120_000,
+  '/v1/images/*': 180_000,
 };
 
 export type ConfigKey = keyof MonitorConfig;
@@ -136,6 +159,20 @@ export function parseConfig(input: URLSearchParams | Record<string, string | und
       }
       if (ranges.length > 0) c[key] = ranges;
       else if (list(raw).length === 0) bad('is empty; the default is "400-599"');
+    } else if (key === 'timeouts') {
+      // "pattern:ms,pattern:ms"; a pattern may hold ":" itself (`/v1/models/x:generate`), so the last one splits.
+      const timeouts: Record<string, number> = {};
+      for (const part of list(raw)) {
+        const at = part.lastIndexOf(':');
+        const ms = +part.slice(at + 1);
+        if (part[0] !== '/' || at < 1 || !Number.isInteger(ms) || ms < 1 || ms > 600_000) {
+          bad(`has ${JSON.stringify(part)}; write endpoint:milliseconds pairs (1 to 600000), like "/v1/chat/completions:120000,/v1/images/*:180000"`);
+          c[key] = {};
+          break;
+        }
+        timeouts[part.slice(0, at)] = ms;
+        c[key] = timeouts;
+      }
     } else if (key === 'scrubParams') {
       c[key] = list(raw).map((s) => s.toLowerCase());
     } else if (key === 'enabled' || key === 'debug') {
@@ -157,6 +194,8 @@ export function configToQuery(config: Partial<MonitorConfig>): URLSearchParams {
     if (value === undefined || JSON.stringify(value) === JSON.stringify(DEFAULT_CONFIG[key])) continue;
     if (key === 'failedStatus') {
       q.set(key, (value as Array<[number, number]>).map(([a, b]) => (a === b ? `${a}` : `${a}-${b}`)).join(','));
+    } else if (key === 'timeouts') {
+      q.set(key, timeoutsToString(value as Record<string, unknown>));
     } else if (Array.isArray(value)) {
       q.set(key, value.join(','));
     } else {
@@ -164,6 +203,30 @@ export function configToQuery(config: Partial<MonitorConfig>): URLSearchParams {
     }
   }
   return q;
+}
+
+/** `{ '/v1/images/*': 180000 }` → `/v1/images/*:180000`: the compact form the worker URL and `data-timeouts` carry. */
+export function timeoutsToString(timeouts: Record<string, unknown>): string {
+  return Object.entries(timeouts)
+    .map(([pattern, ms]) => `${pattern}:${ms}`)
+    .join(',');
+}
+
+/**
+ * Each endpoint's timeout: the longest pattern of `timeouts` (then of
+ * `DEFAULT_TIMEOUTS`) that matches its template, else `timeoutMs`. A `*` at
+ * the end of a pattern matches the rest of the path; elsewhere, the rest of
+ * one segment (`/v1/` `*` `/completions` matches `/v1/chat/completions`).
+ * Patterns are compiled once.
+ */
+export function timeoutOf(config: Pick<MonitorConfig, 'timeoutMs' | 'timeouts'>): (endpoint: string) => number {
+  const rules = Object.entries({ ...DEFAULT_TIMEOUTS, ...config.timeouts })
+    .sort((a, b) => b[0].length - a[0].length)
+    .map(([pattern, ms]) => {
+      const re = pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*(?!$)/g, '[^/]*').replace(/\*$/, '.*');
+      return [new RegExp(`^${re}$`), ms] as const;
+    });
+  return (endpoint) => rules.find(([re]) => re.test(endpoint))?.[1] ?? config.timeoutMs;
 }
 
 export function isFailedStatus(status: number, ranges: Array<[number, number]>): boolean {

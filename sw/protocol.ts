@@ -27,7 +27,7 @@ export interface PageScope {
   environment?: string;
 }
 
-export type FailureKind = 'http_error' | 'timeout' | 'offline' | 'network_error' | 'stream_error' | 'rate_limited' | 'burst';
+export type FailureKind = 'http_error' | 'timeout' | 'offline' | 'network_error' | 'stream_error' | 'stream_stalled' | 'rate_limited' | 'burst';
 export type ReportLevel = 'error' | 'warning';
 
 /** One observed backend failure, made in the worker, already scrubbed. */
@@ -66,7 +66,11 @@ export interface BackendReport {
   occurrencesByGateway?: Record<string, number>;
   /** Failures the rate limit (or the outbox cap) held back before this report went out. */
   heldBack?: number;
-  /** For stream_error: what arrived before the stream broke. */
+  /** For timeout: the late answer's status, when it came before the report left the worker. */
+  lateStatus?: number;
+  /** ...and when it came, from the request's start. */
+  lateAfterMs?: number;
+  /** For stream_error and stream_stalled: what arrived before the stream broke or stalled. */
   streamBytes?: number;
   streamEvents?: number;
   /** For burst: what passed which threshold. */
@@ -143,7 +147,7 @@ function isEnvelope(x: unknown): x is { source: string; v: number; type: string;
   return isRecord(x) && x.source === PROTOCOL_SOURCE && typeof x.v === 'number' && typeof x.type === 'string' && isRecord(x.payload);
 }
 
-const KINDS: readonly string[] = ['http_error', 'timeout', 'offline', 'network_error', 'stream_error', 'rate_limited', 'burst'];
+const KINDS: readonly string[] = ['http_error', 'timeout', 'offline', 'network_error', 'stream_error', 'stream_stalled', 'rate_limited', 'burst'];
 const str = (x: unknown): x is string => typeof x === 'string';
 const num = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);
 const optStr = (x: unknown) => x === undefined || str(x);
@@ -160,6 +164,7 @@ export function isBackendReport(x: unknown): x is BackendReport {
     typeof x.online === 'boolean' &&
     optNum(x.timeoutMs) && optStr(x.retryAfter) && optStr(x.requestId) && optStr(x.contentType) &&
     optStr(x.responsePreview) && optStr(x.errorMessage) && optNum(x.streamBytes) && optNum(x.streamEvents) &&
+    optNum(x.lateStatus) && optNum(x.lateAfterMs) &&
     (x.burst === undefined || (isRecord(x.burst) && str(x.burst.key) && num(x.burst.count))) &&
     num(x.occurrences) && optNum(x.heldBack) &&
     (x.occurrencesByGateway === undefined || (isRecord(x.occurrencesByGateway) && Object.values(x.occurrencesByGateway).every(num))) && num(x.firstSeen) && num(x.lastSeen) &&
@@ -180,7 +185,7 @@ export function isPageScope(x: unknown): x is PageScope {
 export function isHealthReport(x: unknown): x is HealthReport {
   return (
     isRecord(x) && x.kind === 'health' && str(x.eventId) && num(x.from) && num(x.to) && Array.isArray(x.series) &&
-    x.series.every((s) => isRecord(s) && str(s.origin) && str(s.endpoint) && str(s.gateway) && num(s.requests) && isRecord(s.failures) && isRecord(s.buckets))
+    x.series.every((s) => isRecord(s) && str(s.origin) && str(s.endpoint) && str(s.gateway) && num(s.requests) && optNum(s.late) && isRecord(s.failures) && isRecord(s.buckets))
   );
 }
 

@@ -91,3 +91,26 @@ describe('Monitor.capture', () => {
     expect(reports()[0]?.endpoint).toBe('/v1/models');
   });
 });
+
+describe('Monitor.addLate', () => {
+  const timedOut = (path: string): Observation => ({ ...observation(path, 0), classification: { kind: 'timeout', level: 'error' }, timeoutMs: 120_000 });
+
+  it("adds a late answer's status and time to the stored timeout report, in place, unless a page may have it", async () => {
+    const { m, store, reports } = monitor();
+    const id = (await m.capture(timedOut('/v1/chat/completions'), 'c1'))!;
+    await m.addLate(id, 200, 95_000);
+    expect(reports()).toHaveLength(1);
+    expect(reports()[0]).toMatchObject({ eventId: id, kind: 'timeout', timeoutMs: 120_000, lateStatus: 200, lateAfterMs: 95_000, occurrences: 1 });
+
+    // Offered to a page (a lease, even one answered since): the report stays as the page may have sent it.
+    const other = (await m.capture(timedOut('/v1/images/generations'), 'c1'))!;
+    store.outbox.set(other, { ...store.outbox.get(other)!, leaseUntil: 0 });
+    await m.addLate(other, 500, 181_000);
+    expect(store.outbox.get(other)!.report).not.toHaveProperty('lateStatus');
+
+    // Gone (delivered): nothing is written back.
+    await m.addLate('d'.repeat(32), 200, 1);
+    expect(store.outbox.has('d'.repeat(32))).toBe(false);
+    expect(m.stats.internalErrors).toBe(0);
+  });
+});

@@ -26,6 +26,8 @@ interface TestRecord {
   title: string;
   engine: string;
   ok: boolean;
+  /** Passed only on a retry. */
+  flaky: boolean;
   features: FeatureId[];
   site?: string;
   measured: Measured[];
@@ -52,7 +54,8 @@ export default class EnginesResultsReporter implements Reporter {
     if (version) this.#versions[engine] = version;
     const measured = annotations.filter((a) => a.type === RESULT && a.description).map((a) => JSON.parse(a.description!) as Measured);
     // The last attempt counts (a retry replaces a failure).
-    this.#tests.set(test.id, { title: test.title, engine, ok: result.status === 'passed' || result.status === 'skipped', features, site, measured: dedupe(measured) });
+    const ok = result.status === 'passed' || result.status === 'skipped';
+    this.#tests.set(test.id, { title: test.title, engine, ok, flaky: ok && result.retry > 0, features, site, measured: dedupe(measured) });
   }
 
   async onEnd(): Promise<void> {
@@ -79,6 +82,7 @@ export default class EnginesResultsReporter implements Reporter {
       .flatMap((t) => t.measured.map((m) => ({ ...m, ok: t.ok })))
       .sort((a, b) => a.feature.localeCompare(b.feature) || a.engine.localeCompare(b.engine) || (a.site ?? '').localeCompare(b.site ?? ''));
     const failed = tests.filter((t) => !t.ok);
+    const flaky = tests.filter((t) => t.flaky);
     const md = [
       '# Engines: what the suite measured',
       '',
@@ -87,6 +91,7 @@ export default class EnginesResultsReporter implements Reporter {
       table,
       '',
       failed.length > 0 ? `Failed in this run: ${failed.map((t) => `${t.engine}: ${t.title}`).join('; ')}.\n` : 'Every test passed in this run.\n',
+      ...(flaky.length > 0 ? [`Passed only on a retry: ${flaky.map((t) => `${t.engine}: ${t.title}`).join('; ')}.\n`] : []),
       '## Details',
       '',
       '| feature | engine | path | value | what was seen |',

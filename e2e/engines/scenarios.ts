@@ -104,6 +104,22 @@ function expectSeedEvent(e: Event, x: ExpectedEvent): void {
   expect(ctx.duration_ms as number).toBeGreaterThanOrEqual(0);
 }
 
+/**
+ * The recorder's wait, with the worker's counters in the error when it times
+ * out: whether the reports were made, stored, offered to the page or delivered.
+ */
+async function eventsFrom(driver: EngineDriver, world: World, count: number, predicate: (e: Event) => boolean, timeoutMs: number): Promise<Event[]> {
+  try {
+    return await world.sentry.waitForEvents(count, predicate, timeoutMs);
+  } catch (err) {
+    const counters = await driver.evaluate(stats, undefined).catch((e: unknown) => `unavailable (${String(e)})`);
+    throw new Error(`${(err as Error).message}; the worker's counters: ${JSON.stringify(counters)}; envelopes received: ${world.sentry.envelopes.length}`);
+  }
+}
+
+const eventFrom = async (driver: EngineDriver, world: World, predicate: (e: Event) => boolean, timeoutMs: number): Promise<Event> =>
+  (await eventsFrom(driver, world, 1, predicate, timeoutMs))[0]!;
+
 async function loaded(driver: EngineDriver, site: Site): Promise<void> {
   expect(await load(driver, site), `${site.origin} controlled by the monitor`).toEqual({ controlled: true, observing: true });
 }
@@ -170,7 +186,7 @@ const classify: Scenario = {
     const results = await driver.evaluate(callAll, calls);
     expect(results).toEqual(cases.map((c) => c.answer ?? { error: expect.stringMatching(/^TypeError: /) }));
 
-    const events = await world.sentry.waitForEvents(cases.length, (e) => e.tags?.gateway === tag, 30_000);
+    const events = await eventsFrom(driver, world, cases.length, (e) => e.tags?.gateway === tag, 30_000);
     for (const c of cases) {
       const endpoint = c.fault.path;
       const e = events.find((ev) => ev.tags?.api_endpoint === endpoint);
@@ -240,7 +256,7 @@ const offline: Scenario = {
     await sleep(1500);
     expect(eventsFor(world, tag)).toHaveLength(0);
     await d.online();
-    const e = await world.sentry.waitForEvent((ev) => ev.tags?.gateway === tag, 40_000);
+    const e = await eventFrom(d, world, (ev) => ev.tags?.gateway === tag, 40_000);
     const workerOnLine = (e.contexts?.backend_api as Record<string, unknown>).online as boolean;
     // What the driver says of this engine's offline switch must hold: the worker reads navigator.onLine.
     expect(workerOnLine, `worker navigator.onLine while offline (${d.abilities.offline})`).toBe(!d.abilities.offlineSetsWorkerOnLine);
@@ -316,7 +332,7 @@ const streamError: Scenario = {
     expect(r).toEqual(bare);
     const got = r as { status: number; events: number; bytes: number; error?: string };
     if (got.error) {
-      const e = await world.sentry.waitForEvent((ev) => ev.tags?.gateway === tag, 20_000);
+      const e = await eventFrom(driver, world, (ev) => ev.tags?.gateway === tag, 20_000);
       expectSeedEvent(e, {
         message: /^Backend API GET \/v1\/stream stream interrupted after \d+ms$/,
         level: 'error',
@@ -401,7 +417,7 @@ const delivery: Scenario = {
         return id;
       };
       const deliveredOnce = async (gateway: string, path: string, id: string): Promise<void> => {
-        const e = await world.sentry.waitForEvent((ev) => ev.tags?.gateway === gateway, 30_000);
+        const e = await eventFrom(d, world, (ev) => ev.tags?.gateway === gateway, 30_000);
         expect(e.event_id).toBe(id);
         expectSeedEvent(e, {
           message: `Backend API GET ${path} failed: 503 Service Unavailable`,
@@ -461,7 +477,7 @@ const killSwitch: Scenario = {
     await loaded(driver, site);
     sim.fault({ path: '/v1/before-switch', status: 503, body: 'down' });
     expect(await driver.evaluate(call, { url: `${api}/v1/before-switch?gateway=${tag}` })).toEqual({ status: 503, body: 'down' });
-    await world.sentry.waitForEvent((e) => e.tags?.gateway === tag && e.tags?.api_endpoint === '/v1/before-switch', 20_000);
+    await eventsFrom(driver, world, 1, (e) => e.tags?.gateway === tag && e.tags?.api_endpoint === '/v1/before-switch', 20_000);
 
     // 1. data-enabled="false" on the tag, or the app rebuilt with enabled: false.
     await site.disable();
@@ -520,7 +536,7 @@ const secrets: Scenario = {
     ];
     for (const s of shapes) sim.fault({ path: s.fault, status: 401, body: s.body ?? '{"error":"Unauthorized"}', headers: s.headers });
     for (const s of shapes) expect(await driver.evaluate(call, { url: `${api}${s.path}`, init: s.init })).toMatchObject({ status: 401 });
-    const events = await world.sentry.waitForEvents(shapes.length, (e) => e.tags?.gateway === tag, 30_000);
+    const events = await eventsFrom(driver, world, shapes.length, (e) => e.tags?.gateway === tag, 30_000);
     expect(events).toHaveLength(shapes.length);
     const everything = Buffer.concat(world.sentry.raw).toString('latin1');
     const all = shapes.flatMap((s) => s.secrets);
@@ -561,7 +577,7 @@ const failOpen: Scenario = {
       if (mode === 'hook') {
         // The hook threw for both failures; the reports were kept and delivered.
         expect(s.internalErrors).toBeGreaterThanOrEqual(2);
-        const e = await world.sentry.waitForEvent((ev) => ev.tags?.gateway === g && ev.tags?.http_status === '503', 20_000);
+        const e = await eventFrom(driver, world, (ev) => ev.tags?.gateway === g && ev.tags?.http_status === '503', 20_000);
         expectSeedEvent(e, {
           message: `Backend API GET /v1/fo-hook-down failed: 503 Service Unavailable`,
           level: 'error',

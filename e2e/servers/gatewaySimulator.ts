@@ -39,6 +39,23 @@ const CORS = {
   'access-control-max-age': '600',
 };
 
+/** The body kinds `/v1/stream?type=` serves, by content type: the first two take the monitor's re-wrapped path, the others pass through. */
+export const STREAM_TYPES = {
+  sse: 'text/event-stream',
+  ndjson: 'application/x-ndjson',
+  json: 'application/json',
+  octet: 'application/octet-stream',
+} as const;
+
+/** Event `i` of a `/v1/stream` body of the given type; `pad` characters more in each (`pad=N`), for streams big enough to fill the browser's buffers. */
+export function streamEvent(type: keyof typeof STREAM_TYPES, i: number, pad = 0): string {
+  const data = JSON.stringify(pad > 0 ? { n: i, pad: 'x'.repeat(pad) } : { n: i });
+  if (type === 'ndjson') return `${data}\n`;
+  if (type === 'json') return `${i === 0 ? '[' : ','}${data}`;
+  if (type === 'octet') return `${String(i).padStart(8, '0')}`;
+  return `id: ${i}\ndata: ${data}\n\n`;
+}
+
 export const MODELS = ['openai/gpt-4o', 'anthropic/claude-sonnet-4', 'meta-llama/llama-3.1-8b'];
 
 /** Deterministic bytes for `/v1/blob?size=N&seed=S`: the same for every fetch, so hashes can be compared. */
@@ -63,6 +80,8 @@ export interface GatewaySimulator {
   port: number;
   /** Requests seen, by `METHOD path?query`. */
   requests: string[];
+  /** Requests whose connection closed before their response was complete (the client cancelled, or a fault cut it), by `METHOD path?query`. */
+  closedEarly: string[];
   fault(rule: FaultRule): void;
   clear(): void;
   close(): Promise<void>;
@@ -77,6 +96,7 @@ async function readBody(req: IncomingMessage): Promise<string> {
 export async function startGatewaySimulator(options: { port?: number; host?: string } = {}): Promise<GatewaySimulator> {
   let rules: Array<FaultRule & { used: number }> = [];
   const requests: string[] = [];
+  const closedEarly: string[] = [];
 
   const normal = (req: IncomingMessage, res: ServerResponse, url: URL) => {
     const gateway = url.searchParams.get('gateway') ?? 'all';
@@ -87,14 +107,21 @@ export async function startGatewaySimulator(options: { port?: number; host?: str
       res.end(body);
       return;
     }
-    if (url.pathname === '/v1/stream') {
+    // `/v1/stream/<anything>` too, so each test's streams have an endpoint (a Sentry issue) of their own.
+    if (url.pathname === '/v1/stream' || url.pathname.startsWith('/v1/stream/')) {
       const count = Number(url.searchParams.get('events') ?? 3);
-      res.writeHead(200, { ...CORS, 'content-type': 'text/event-stream', 'cache-control': 'no-store' });
+      // `type`: the body kind, framed as an app would read it: sse (the default), ndjson, json (one array, written element by element) or octet.
+      const type = (url.searchParams.get('type') ?? 'sse') as keyof typeof STREAM_TYPES;
+      res.writeHead(200, { ...CORS, 'content-type': STREAM_TYPES[type] ?? STREAM_TYPES.sse, 'cache-control': 'no-store' });
       let i = 0;
       // `cut=N`: after N events the connection drops mid-stream, as a proxy or a crash would.
       const cut = url.searchParams.has('cut') ? Number(url.searchParams.get('cut')) : Infinity;
       let flushed = Promise.resolve();
+      // `stallAfter=N&stallMs=M`: after N events, nothing for M ms, then the stream goes on, as a stuck upstream model would.
+      const stallAfter = Number(url.searchParams.get('stallAfter') ?? -1);
+      let resumeAt = 0;
       const tick = setInterval(() => {
+        if (Date.now() < resumeAt) return;
         if (i >= cut) {
           clearInterval(tick);
           // Only once what was written has reached the socket: a loaded machine must not cut before the first events left.
@@ -102,11 +129,15 @@ export async function startGatewaySimulator(options: { port?: number; host?: str
           return;
         }
         // `perTick=K`: K events each tick (a steady 1,000 events/s is `gapMs=10&perTick=10`).
-        for (let k = Number(url.searchParams.get('perTick') ?? 1); k > 0 && i < count; k--) {
-          const chunk = `id: ${i}\ndata: ${JSON.stringify({ n: i++ })}\n\n`;
+        for (let k = Number(url.searchParams.get('perTick') ?? 1); k > 0 && i < count && i < cut; k--) {
+          const chunk = streamEvent(type, i, Number(url.searchParams.get('pad') ?? 0));
           flushed = new Promise<void>((resolve) => res.write(chunk, () => resolve()));
+          if (i + 1 === stallAfter) resumeAt = Date.now() + Number(url.searchParams.get('stallMs') ?? 0);
+          i++;
+          if (Date.now() < resumeAt) break;
         }
         if (i >= count) {
+          if (type === 'json') res.write(']');
           clearInterval(tick);
           res.end();
         }
@@ -151,6 +182,9 @@ export async function startGatewaySimulator(options: { port?: number; host?: str
       return;
     }
     requests.push(`${req.method} ${url.pathname}${url.search}`);
+    res.on('close', () => {
+      if (!res.writableFinished) closedEarly.push(`${req.method} ${url.pathname}${url.search}`);
+    });
     // Drain the request body so a POST never stalls.
     if (req.method !== 'GET' && req.method !== 'HEAD') await readBody(req);
     const rule = rules.find(
@@ -185,6 +219,7 @@ export async function startGatewaySimulator(options: { port?: number; host?: str
     origin: `http://${host}:${port}`,
     port,
     requests,
+    closedEarly,
     fault(rule) {
       if (typeof rule?.path !== 'string' || !rule.path.startsWith('/')) throw new Error('a fault rule needs "path", starting with "/"');
       rules.unshift({ ...rule, used: 0 });
@@ -192,6 +227,7 @@ export async function startGatewaySimulator(options: { port?: number; host?: str
     clear() {
       rules = [];
       requests.length = 0;
+      closedEarly.length = 0;
     },
     close,
   };

@@ -37,7 +37,7 @@ function bool(v: string | undefined): boolean | undefined {
 const known = new Set([
   'origins', 'dsn', 'release', 'environment', 'scriptUrl', 'scope', 'timeoutMs', 'previewChars', 'failedStatus', 'batchMs',
   'batchSize', 'dedupeWindowMs', 'maxEventsPerMinute', 'scrubParams', 'enabled', 'debug', 'register', 'healthIntervalMs',
-  'burstPerMinute', 'sustained5xxMs',
+  'burstPerMinute', 'sustained5xxMs', 'timeouts',
 ]);
 for (const key of Object.keys(data)) {
   if (!known.has(key)) {
@@ -49,6 +49,8 @@ for (const key of Object.keys(data)) {
 const options: WorkerOptions & { scriptUrl?: string; scope?: string } = {
   origins: list(data.origins),
   timeoutMs: num(data.timeoutMs),
+  // "/v1/chat/completions:120000,/v1/images/*:180000", validated with the other options.
+  timeouts: data.timeouts,
   previewChars: num(data.previewChars),
   failedStatus: data.failedStatus,
   batchMs: num(data.batchMs),

@@ -25,6 +25,11 @@ export interface HealthSeries {
   gateway: string;
   requests: number;
   failures: Partial<Record<FailureKind, number>>;
+  /**
+   * Timed-out requests whose answer came after all (counted among
+   * `failures.timeout` too): timeouts minus late is "never answered".
+   */
+  late?: number;
   /** Sparse histogram: bucket index → count. */
   buckets: Record<number, number>;
 }
@@ -66,23 +71,36 @@ export class HealthAggregator {
     this.from = now;
   }
 
-  record(origin: string, endpoint: string, gateway: string, durationMs: number, failure: FailureKind | undefined): void {
+  /** The window's series for a scope, made when it has none yet. */
+  #series(origin: string, endpoint: string, gateway: string): HealthSeries {
     const key = `${origin} ${endpoint} ${gateway}`;
     let s = this.series.get(key);
-    if (!s) {
-      s = { origin, endpoint, gateway, requests: 0, failures: {}, buckets: {} };
-      this.series.set(key, s);
-    }
+    if (!s) this.series.set(key, (s = { origin, endpoint, gateway, requests: 0, failures: {}, buckets: {} }));
+    return s;
+  }
+
+  record(origin: string, endpoint: string, gateway: string, durationMs: number, failure: FailureKind | undefined): void {
+    const s = this.#series(origin, endpoint, gateway);
     s.requests++;
     if (failure) s.failures[failure] = (s.failures[failure] ?? 0) + 1;
     const b = bucketOf(durationMs);
     s.buckets[b] = (s.buckets[b] ?? 0) + 1;
   }
 
-  /** A failure found after the request was counted (a stream that broke after its headers). */
+  /**
+   * A failure found after the request was counted (a stream that broke or
+   * stalled after its headers), in this window even when the request was
+   * counted in an earlier one (a stream may outlast a window).
+   */
   fail(origin: string, endpoint: string, gateway: string, failure: FailureKind): void {
-    const s = this.series.get(`${origin} ${endpoint} ${gateway}`);
-    if (s) s.failures[failure] = (s.failures[failure] ?? 0) + 1;
+    const s = this.#series(origin, endpoint, gateway);
+    s.failures[failure] = (s.failures[failure] ?? 0) + 1;
+  }
+
+  /** A timed-out request answered after all (its timeout was recorded already, perhaps in an earlier window). */
+  late(origin: string, endpoint: string, gateway: string): void {
+    const s = this.#series(origin, endpoint, gateway);
+    s.late = (s.late ?? 0) + 1;
   }
 
   /** The window so far, and a fresh window from `now`; undefined when nothing was recorded. */

@@ -56,6 +56,18 @@ export class HealthRecorder {
     ];
   }
 
+  /** A request's endpoint template (cached: the same path is templated once). */
+  endpoint(url: string): string {
+    return this.#template(new URL(url).pathname);
+  }
+
+  /** Counts a timed-out request's late answer, beside its timeout. */
+  late(url: string): void {
+    const u = new URL(url);
+    this.#agg.late(u.origin, this.#template(u.pathname), gatewayOf(u));
+    this.#touched();
+  }
+
   /** Counts a request (or, with countRequest false, a failure found after it was counted); returns its scopes. */
   record(url: string, durationMs: number, failure: FailureKind | undefined, countRequest: boolean): Array<['gateway' | 'endpoint', string]> {
     const u = new URL(url);
@@ -63,12 +75,16 @@ export class HealthRecorder {
     const gateway = gatewayOf(u);
     if (countRequest) this.#agg.record(u.origin, endpoint, gateway, durationMs, failure);
     else if (failure) this.#agg.fail(u.origin, endpoint, gateway, failure);
-    this.#lastAt = this.#clock.now();
-    this.#arm();
+    this.#touched();
     return [
       ['gateway', gateway],
       ['endpoint', endpoint],
     ];
+  }
+
+  #touched(): void {
+    this.#lastAt = this.#clock.now();
+    this.#arm();
   }
 
   #arm(): void {
@@ -125,6 +141,7 @@ function merge(a: HealthReport, b: HealthReport): void {
       continue;
     }
     mine.requests += s.requests;
+    if (s.late) mine.late = (mine.late ?? 0) + s.late;
     for (const [k, n] of Object.entries(s.failures)) mine.failures[k as FailureKind] = (mine.failures[k as FailureKind] ?? 0) + (n ?? 0);
     mergeBuckets(mine.buckets, s.buckets);
   }

@@ -1,3 +1,4 @@
+import { timeoutOf, type MonitorConfig } from '../config.js';
 import type { Observation } from '../report/buildReport.js';
 import { classify, type Outcome } from '../report/classify.js';
 import type { Monitor } from '../Monitor.js';
@@ -26,18 +27,24 @@ export interface RequestWatch {
 
 const describe = (error: unknown) => (error instanceof Error ? `${error.name}: ${error.message}` : String(error));
 
+/** Each config's timeout lookup, compiled once. */
+const timeouts = new WeakMap<MonitorConfig, (endpoint: string) => number>();
+
 /**
- * Starts watching one request: its timer (observe only: past `timeoutMs` with
- * no headers, a `timeout` is reported and the request goes on) and its retry
- * count. Every step catches its own errors: observing never changes or breaks
- * a request.
+ * Starts watching one request: its timer (observe only: past its endpoint's
+ * timeout with no headers, a `timeout` is reported and the request goes on;
+ * an answer after that only adds its status to the report, and a late count
+ * to health) and its retry count. Every step catches its own errors:
+ * observing never changes or breaks a request.
  */
 export function watchRequest(m: Monitor, request: Request, clientId: string, waitUntil: (p: Promise<unknown>) => void): RequestWatch {
   const startedAt = Date.now();
   const key = `${request.method} ${request.url}`;
   let retries = 0;
   let timer: ReturnType<typeof setTimeout> | undefined;
-  let timedOut = false;
+  let timeoutMs = m.config.timeoutMs;
+  /** Set when the timer fired: the timeout's capture, resolving to its event id when it made an event. */
+  let timedOut: Promise<string | undefined> | undefined;
   m.stats.observed++;
 
   const observation = (outcome: Outcome, response?: Response): Observation => ({
@@ -51,21 +58,25 @@ export function watchRequest(m: Monitor, request: Request, clientId: string, wai
     endedAt: Date.now(),
     retryCount: retries,
     online: self.navigator.onLine,
+    timeoutMs,
   });
 
   try {
     retries = m.retries.retriesBefore(key, startedAt);
+    let timeoutFor = timeouts.get(m.config);
+    if (!timeoutFor) timeouts.set(m.config, (timeoutFor = timeoutOf(m.config)));
+    timeoutMs = timeoutFor(m.health.endpoint(request.url));
     timer = setTimeout(() => {
-      timedOut = true;
       try {
         const now = Date.now();
+        // First: from here on, an answer is late.
+        waitUntil((timedOut = m.capture(observation({ type: 'timeout' }), clientId)));
         m.retries.failed(key, retries, now);
         m.observe(request.url, 0, now - startedAt, 'timeout');
-        waitUntil(m.capture(observation({ type: 'timeout' }), clientId));
       } catch (err) {
         m.internalError(err);
       }
-    }, m.config.timeoutMs);
+    }, timeoutMs);
   } catch (err) {
     m.internalError(err);
   }
@@ -73,7 +84,18 @@ export function watchRequest(m: Monitor, request: Request, clientId: string, wai
   return {
     responded(response) {
       clearTimeout(timer);
-      if (timedOut) return response;
+      if (timedOut) {
+        // The late answer: no second report, only its status on the timeout's (while no page has it yet).
+        try {
+          const status = response.status;
+          const after = Date.now() - startedAt;
+          m.health.late(request.url);
+          waitUntil(timedOut.then((eventId) => (eventId ? m.addLate(eventId, status, after) : undefined)));
+        } catch (err) {
+          m.internalError(err);
+        }
+        return response;
+      }
       try {
         const endedAt = Date.now();
         const outcome: Outcome = { type: 'response', status: response.status, opaque: response.type === 'opaque' || response.type === 'opaqueredirect' };
@@ -82,11 +104,12 @@ export function watchRequest(m: Monitor, request: Request, clientId: string, wai
         if (!failure) {
           m.retries.succeeded(key);
           if (!isStreamed(response)) return response;
-          return watchStream(response, ({ bytes, events, ms, error }) => {
-            const obs = observation({ type: 'stream_error', status: response.status }, response);
-            obs.errorMessage = describe(error);
-            m.observe(request.url, response.status, ms, 'stream_error', false);
-            // Stored before the page's read fails; the stream's own reads keep the worker alive.
+          return watchStream(response, timeoutMs, ({ bytes, events, ms, error, stalled }) => {
+            const type = stalled ? 'stream_stalled' : 'stream_error';
+            const obs = observation({ type, status: response.status }, response);
+            if (!stalled) obs.errorMessage = describe(error);
+            m.observe(request.url, response.status, ms, type, false);
+            // Stored before the page's read fails (a stall: at once, the stream going on); the stream's own reads keep the worker alive.
             return m.capture(obs, clientId, { streamBytes: bytes, streamEvents: events, durationMs: ms });
           });
         }

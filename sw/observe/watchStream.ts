@@ -7,6 +7,10 @@
  * page's read fails. The page cancelling its read is not a failure, and the
  * cancel goes upstream, closing the connection to the API.
  *
+ * A stall (a read waiting longer than `stallMs` for the API's next bytes) is
+ * reported once, and the stream goes on. Only time spent waiting on the API
+ * counts: a page that stops reading stops the reads, so it is never a stall.
+ *
  * The page gets a constructed Response with the same status, status text and
  * headers. A constructed response cannot keep `redirected` (nor the final URL
  * of a redirect), so redirected responses are never wrapped.
@@ -14,8 +18,11 @@
 export interface StreamOutcome {
   bytes: number;
   events: number;
+  /** Since the headers arrived. */
   ms: number;
-  error: unknown;
+  /** The body's error; undefined for a stall. */
+  error?: unknown;
+  stalled?: true;
 }
 
 const STREAMED = /^(text\/event-stream|application\/(x-ndjson|stream\+json|jsonl))\b/i;
@@ -52,22 +59,33 @@ function counter(sse: boolean): (chunk: Uint8Array) => number {
   };
 }
 
-export function watchStream(response: Response, onError: (outcome: StreamOutcome) => Promise<unknown>): Response {
+export function watchStream(response: Response, stallMs: number, report: (outcome: StreamOutcome) => Promise<unknown>): Response {
   const started = Date.now();
   const reader = response.body!.getReader();
   const count = counter(/^text\/event-stream/i.test(response.headers.get('content-type') ?? ''));
   let bytes = 0;
   let events = 0;
+  let stalled = false;
+  const outcome = (o: { error: unknown } | { stalled: true }): StreamOutcome => ({ bytes, events, ms: Date.now() - started, ...o });
   const body = new ReadableStream<Uint8Array>(
     {
       async pull(controller) {
         let next: ReadableStreamReadResult<Uint8Array>;
+        // Armed only while a read waits on the API (a cancel ends the read, and so the timer).
+        const timer = stalled
+          ? undefined
+          : setTimeout(() => {
+              stalled = true;
+              report(outcome({ stalled: true })).catch(() => {});
+            }, stallMs);
         try {
           next = await reader.read();
         } catch (error) {
-          await onError({ bytes, events, ms: Date.now() - started, error }).catch(() => {});
+          await report(outcome({ error })).catch(() => {});
           controller.error(error);
           return;
+        } finally {
+          clearTimeout(timer);
         }
         if (next.done) return controller.close();
         const chunk = next.value;

@@ -26,6 +26,8 @@ export interface Observation {
   /** The start of the error body: previewChars and a margin past it, cut only after scrubbing. */
   preview?: string;
   errorMessage?: string;
+  /** The request's own timeout (its endpoint's, else `timeoutMs`): for timeout and stream_stalled. */
+  timeoutMs?: number;
 }
 
 /** The `gateway` query parameter, `all` when absent (the seed's tag), scrubbed. */
@@ -83,7 +85,7 @@ export function buildReport(
     firstSeen: o.endedAt,
     lastSeen: o.endedAt,
   };
-  if (kind === 'timeout') report.timeoutMs = config.timeoutMs;
+  if (kind === 'timeout' || kind === 'stream_stalled') report.timeoutMs = o.timeoutMs ?? config.timeoutMs;
   const ra = kind === 'http_error' ? retryAfterOf(o.headers, o.preview) : undefined;
   if (ra) report.retryAfter = ra;
   // A request id from an allowlisted header is an id by definition: kept even when it looks random, but known key formats and URLs in it are not.

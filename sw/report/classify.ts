@@ -6,7 +6,7 @@ export type Outcome =
   | { type: 'response'; status: number; opaque: boolean }
   | { type: 'timeout' }
   | { type: 'rejected'; online: boolean }
-  | { type: 'stream_error'; status: number };
+  | { type: 'stream_error' | 'stream_stalled'; status: number };
 
 export interface Classification {
   kind: FailureKind;
@@ -32,6 +32,9 @@ export function classify(outcome: Outcome, failedStatus: Array<[number, number]>
       return outcome.online ? { kind: 'network_error', level: 'error' } : { kind: 'offline', level: 'warning' };
     case 'stream_error':
       return { kind: 'stream_error', level: 'error' };
+    // A warning: the stream is not cut and may still finish; if it then breaks, that is a stream_error of its own.
+    case 'stream_stalled':
+      return { kind: 'stream_stalled', level: 'warning' };
   }
 }
 
