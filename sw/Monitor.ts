@@ -6,7 +6,7 @@
  */
 import { IdbStore } from './deliver/idbStore.js';
 import { Relay, type Pages } from './deliver/relay.js';
-import { systemClock, type Clock, type Store } from './deliver/store.js';
+import { systemClock, type Clock, type OutboxRecord, type Store } from './deliver/store.js';
 import { swPages } from './deliver/swPages.js';
 import type { MonitorConfig } from './config.js';
 import { HealthRecorder } from './health/recorder.js';
@@ -136,24 +136,17 @@ export class Monitor {
   }
 
   /** The error body's preview, read after the page got its response: added to the stored report unless a page already has it. */
-  async addPreview(eventId: string, preview: string | undefined, headers?: { get(name: string): string | null }): Promise<void> {
-    try {
-      const now = this.#clock.now();
-      await this.store.tx(async (tx) => {
-        const record = await tx.get(eventId);
-        if (!record || record.report.kind === 'health' || record.leaseUntil !== undefined) return;
-        if (preview !== undefined) {
-          record.report.responsePreview = scrubPreview(preview, this.config.previewChars);
-          record.report.retryAfter ??= retryAfterOf(headers, preview);
-          if (record.report.retryAfter === undefined) delete record.report.retryAfter;
-        }
-        record.notBefore = now;
-        await tx.put(record);
-      });
-      this.relay.flushSoon(this.config.batchMs);
-    } catch (err) {
-      this.internalError(err);
-    }
+  addPreview(eventId: string, preview: string | undefined, headers?: { get(name: string): string | null }): Promise<void> {
+    const now = this.#clock.now();
+    return this.#amend(eventId, (record) => {
+      const r = record.report as BackendReport;
+      if (preview !== undefined) {
+        r.responsePreview = scrubPreview(preview, this.config.previewChars);
+        r.retryAfter ??= retryAfterOf(headers, preview);
+        if (r.retryAfter === undefined) delete r.retryAfter;
+      }
+      record.notBefore = now;
+    }).then(() => this.relay.flushSoon(this.config.batchMs));
   }
 
   /**
@@ -161,13 +154,18 @@ export class Monitor {
    * request's start, added to the stored timeout report in one transaction,
    * unless a page may already have it (then the report goes as it was).
    */
-  async addLate(eventId: string, status: number, afterMs: number): Promise<void> {
+  addLate(eventId: string, status: number, afterMs: number): Promise<void> {
+    return this.#amend(eventId, ({ report }) => Object.assign(report, { lateStatus: status, lateAfterMs: afterMs }));
+  }
+
+  /** Changes a stored report in one transaction, unless a page may already have it. Never rejects. */
+  async #amend(eventId: string, change: (record: OutboxRecord) => void): Promise<void> {
     try {
       await this.store.tx(async (tx) => {
         const record = await tx.get(eventId);
-        if (!record || record.report.kind === 'health' || record.leaseUntil !== undefined) return;
-        record.report.lateStatus = status;
-        record.report.lateAfterMs = afterMs;
+        // (Only reports' ids come here, never a health window's.)
+        if (!record || record.leaseUntil !== undefined) return;
+        change(record);
         await tx.put(record);
       });
     } catch (err) {

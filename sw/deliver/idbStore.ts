@@ -30,14 +30,8 @@ export class IdbStore implements Store {
           db.createObjectStore('meta');
         }
         if (oldVersion === 1) {
-          // Version 1 kept fold windows in memory and a `folding` mark on records: deliver those as they are.
-          void tx.objectStore('outbox').openCursor().then(async function step(cursor): Promise<void> {
-            if (!cursor) return;
-            const r = cursor.value as OutboxRecord & { folding?: string };
-            delete r.folding;
-            await cursor.update(r);
-            return step(await cursor.continue());
-          });
+          // Version 1 kept its rate limit under `throttle` (now `limit`), and marked fold records with
+          // a `folding` field that nothing reads now: such records are delivered when their window ends.
           void tx.objectStore('meta').delete('throttle');
         }
       },

@@ -36,25 +36,24 @@ export function isStreamed(response: Response): boolean {
   return !!response.body && !response.redirected && status >= 200 && status <= 599 && !NULL_BODY.has(status) && STREAMED.test(response.headers.get('content-type') ?? '');
 }
 
-/** Counts delimiter occurrences in a chunk, with the byte(s) that ended the previous chunk (a delimiter may straddle two). */
-function counter(sse: boolean): (chunk: Uint8Array) => number {
-  // SSE: "\n\n" (a "\r\n\r\n" stream has "\n\r\n": treat "\r" as transparent by checking the byte before the "\n").
+/** Counts events in a chunk: SSE blank lines, or NDJSON lines; a delimiter may straddle two chunks. */
+export function counter(sse: boolean): (chunk: Uint8Array) => number {
+  // SSE: an event ends with a blank line, "\n\n" ("\r\n\r\n" too: one "\r" before a "\n" is skipped).
+  // `prev` is the last byte before this chunk other than "\r", for a blank line split across chunks.
   let prev = 0;
   return (chunk) => {
     let n = 0;
-    let i = chunk.indexOf(10);
-    while (i !== -1) {
-      if (!sse) n++;
-      else {
-        let j = i - 1;
-        let before = j >= 0 ? chunk[j]! : prev;
-        if (before === 13) before = j - 1 >= 0 ? chunk[j - 1]! : j === 0 ? prev : 0;
-        if (before === 10) n++;
-      }
-      i = chunk.indexOf(10, i + 1);
+    for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) {
+      let j = i - 1;
+      if (chunk[j] === 13) j--;
+      if (!sse || (j < 0 ? prev : chunk[j]) === 10) n++;
     }
-    const last = chunk[chunk.length - 1];
-    if (last !== undefined) prev = last === 13 && chunk.length > 1 ? (chunk[chunk.length - 2] === 10 ? 10 : 13) : last;
+    for (let k = chunk.length - 1; k >= 0; k--) {
+      if (chunk[k] !== 13) {
+        prev = chunk[k]!;
+        break;
+      }
+    }
     return n;
   };
 }

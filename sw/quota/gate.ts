@@ -68,11 +68,10 @@ export interface FoldState {
 
 export type Decision = 'event' | 'folded' | 'held' | 'full';
 
-/** The outbox's size as this transaction sees it, and what it read and evicted at the cap. */
+/** The outbox's size as this transaction sees it, and what is left of it to evict at the cap. */
 interface Room {
   count: number;
   all?: OutboxRecord[];
-  evicted?: Set<string>;
 }
 
 /** The same key makes the same Sentry issue: the event's fingerprint. */
@@ -214,13 +213,12 @@ export class QuotaGate {
       return true;
     }
     // At the cap (rare): read the outbox, once per transaction.
-    room.all ??= (await tx.all()).filter((r) => !room.evicted?.has(r.eventId));
+    room.all ??= await tx.all();
     for (let i = room.all.length - 1; i >= 0; i--) {
       const r = room.all[i]!;
       // Never one a page may have (it would count twice), nor a health window (its counts would be lost).
       if (r.leaseUntil !== undefined || r.report.kind === 'health') continue;
       room.all.splice(i, 1);
-      (room.evicted ??= new Set()).add(r.eventId);
       writes.push(tx.delete(r.eventId));
       if (r.report.kind === 'burst') limit.suppressedAlerts++;
       else limit.heldBack += r.report.occurrences + (r.report.heldBack ?? 0);
