@@ -28,7 +28,7 @@ async function timedCall(page: import('@playwright/test').Page, path: string, in
   );
 }
 
-test('each endpoint waits its own timeout: timeouts beat timeoutMs, the longest pattern wins, and chat completions get the built-in minutes', async ({ page, api, sentry, openApp }) => {
+test('each endpoint waits its own timeout: a timeouts pattern beats timeoutMs where it matches, and chat completions get the built-in minutes', async ({ page, api, sentry, openApp }) => {
   // The report stays in the worker 4 s (batchMs), so the late answer at 2.5 s is on it, whatever the machine's pace.
   await openApp({ monitor: { timeoutMs: 1500, timeouts: { '/v1/generate/*': 4000 }, batchMs: 4000 } });
   api.fault({ path: '/v1/listing', delayMs: 2500, status: 200, body: '{"data":[]}' });

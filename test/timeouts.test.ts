@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { configToQuery, DEFAULT_CONFIG, DEFAULT_TIMEOUTS, parseConfig, timeoutOf, timeoutsToString } from '../sw/config.js';
 import { buildReport } from '../sw/report/buildReport.js';
 import { workerQuery } from '../src/workerQuery.js';
+import gatewayzMonitor from '../src/vite.js';
 
 describe('the timeouts option', () => {
   it('reads "pattern:ms" pairs, a pattern with ":" of its own included', () => {
@@ -54,6 +55,13 @@ describe('the timeouts option', () => {
     expect(fromString.errors).toEqual([]);
     expect(fromObject.query.get('timeouts')).toBe('/v1/chat/completions:120000,/v1/images/*:180000');
     expect(fromString.query.toString()).toBe(fromObject.query.toString());
+  });
+
+  it('the Vite plugin writes it on the script tag as data-timeouts, and fails the build on a bad one', () => {
+    const plugin = gatewayzMonitor({ origins: ['https://api.example'], timeouts: { '/v1/chat/completions': 90000, '/v1/images/*': 180000 } });
+    const tags = (plugin.transformIndexHtml as unknown as () => Array<{ attrs: Record<string, unknown> }>)();
+    expect(tags[0]!.attrs).toMatchObject({ 'data-origins': 'https://api.example', 'data-timeouts': '/v1/chat/completions:90000,/v1/images/*:180000' });
+    expect(() => gatewayzMonitor({ timeouts: { '/v1/x': -1 } })).toThrow(`option "timeouts" has "/v1/x:-1"; ${FIX}`);
   });
 
   it('a bad entry from a page is the same clear error before anything is registered', () => {

@@ -30,10 +30,13 @@ const STREAMED = /^(text\/event-stream|application\/(x-ndjson|stream\+json|jsonl
 /** Statuses whose response may not have a body: a constructed Response with one throws (and the original's body would already be locked). */
 const NULL_BODY = new Set([101, 103, 204, 205, 304]);
 
+/**
+ * Wrapped only when a constructed Response can carry it: not a null-body
+ * status, and not 600-999, which HTTP allows and Chromium passes to pages,
+ * but `new Response` refuses (found by the differential fuzz, seed 1515).
+ */
 export function isStreamed(response: Response): boolean {
-  // Only statuses a constructed Response accepts (200–599, and not a null-body one): wrapping any other would fail the request.
-  const { status } = response;
-  return !!response.body && !response.redirected && status >= 200 && status <= 599 && !NULL_BODY.has(status) && STREAMED.test(response.headers.get('content-type') ?? '');
+  return !!response.body && !response.redirected && response.status < 600 && !NULL_BODY.has(response.status) && STREAMED.test(response.headers.get('content-type') ?? '');
 }
 
 /** Counts events in a chunk: SSE blank lines, or NDJSON lines; a delimiter may straddle two chunks. */
@@ -98,5 +101,11 @@ export function watchStream(response: Response, stallMs: number, report: (outcom
     },
     { highWaterMark: 0 },
   );
-  return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
+  try {
+    return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
+  } catch (err) {
+    // Whatever else the constructor refuses: the original goes to the page unlocked, as it came.
+    reader.releaseLock();
+    throw err;
+  }
 }
