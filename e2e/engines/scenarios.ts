@@ -113,7 +113,20 @@ async function eventsFrom(driver: EngineDriver, world: World, count: number, pre
     return await world.sentry.waitForEvents(count, predicate, timeoutMs);
   } catch (err) {
     const counters = await driver.evaluate(stats, undefined).catch((e: unknown) => `unavailable (${String(e)})`);
-    throw new Error(`${(err as Error).message}; the worker's counters: ${JSON.stringify(counters)}; envelopes received: ${world.sentry.envelopes.length}`);
+    const envelopes = world.sentry.envelopes.length;
+    // Whether asking the worker gets them out: tells a relay that never sent from a page that never delivered.
+    const afterFlush = await driver.evaluate(flush, undefined).catch((e: unknown) => `unavailable (${String(e)})`);
+    await sleep(3000);
+    const matching = () => world.sentry.events.map((r) => r.event).filter(predicate).length;
+    const flushed = matching();
+    // And whether the next load of the page (its bridge says hello again) gets them out.
+    const url = await driver.evaluate(() => location.href, undefined).catch(() => undefined);
+    if (url?.startsWith('http')) await driver.goto(url).catch(() => {});
+    await sleep(5000);
+    throw new Error(
+      `${(err as Error).message}; the worker's counters: ${JSON.stringify(counters)}; envelopes received: ${envelopes}; ` +
+        `after asking the worker to flush: ${JSON.stringify(afterFlush)}, ${flushed} matching event(s) within 3 s; after reloading the page, ${matching()} within 5 s`,
+    );
   }
 }
 
