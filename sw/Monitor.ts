@@ -123,7 +123,7 @@ export class Monitor {
       const decision = await this.store.tx((tx) =>
         this.gate.capture(tx, r, { clientId, now, notBefore, burstScopes: scopes, succeeded: (s) => succeeded.has(s), newId: newEventId }),
       );
-      this.log('captured', decision, r.kind, r.method, r.url, r.status);
+      this.log('captured', decision, r.url);
       if (decision === 'event') this.stats.reported++;
       this.relay.added();
       return decision === 'event' ? r.eventId : undefined;

@@ -102,7 +102,7 @@ describe('rate limit and cap', () => {
     expect(limit().heldBack).toBe(0);
     // Now every record may be with a page: the new failure is counted instead.
     for (const r of store.outbox.values()) r.leaseUntil = 99_999;
-    expect(await capture(report('/v1/c4', 11), 11)).toBe('full');
+    expect(await capture(report('/v1/c4', 11), 11)).toBe('held');
     expect(limit().heldBack).toBe(1);
     expect(store.outbox.size).toBe(3);
   });

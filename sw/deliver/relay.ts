@@ -166,16 +166,17 @@ export class Relay {
   async #flushOnce(prefer: string | undefined, ignoreBackoff: boolean): Promise<void> {
     this.#waiting = 0;
     const { store, clock, gate } = this.#o;
+    const listedAt = clock.now();
     const open = await this.#o.pages.list();
     const now = clock.now();
     const openIds = new Set(open.map((p) => p.id));
     // Bridges come from storage each time: a page may have said hello to another version of the worker.
     const { claimed, wake, ready, bridges } = await store.tx(async (tx) => {
       const bridges = new Map(Object.entries((await tx.getMeta<Record<string, Bridge>>('bridges')) ?? {}));
-      // Pages that closed are forgotten.
+      // Pages that closed are forgotten; not one that said hello after the list was taken.
       let forgot = false;
-      for (const id of bridges.keys()) {
-        if (!openIds.has(id)) {
+      for (const [id, b] of bridges) {
+        if (!openIds.has(id) && b.at < listedAt) {
           bridges.delete(id);
           this.#unresponsive.delete(id);
           forgot = true;

@@ -28,7 +28,8 @@ export function monitorHandler(monitor: Monitor): RouteHandlerCallback {
     try {
       response = await fetch(request);
     } catch (error) {
-      await watch.failed(error);
+      // The page aborted (where an engine passes that on): its own doing, not a failure.
+      await (request.signal.aborted ? watch.ended() : watch.failed(error));
       throw error;
     }
     return watch.responded(response);

@@ -66,7 +66,8 @@ export interface FoldState {
   last?: BackendReport;
 }
 
-export type Decision = 'event' | 'folded' | 'held' | 'full';
+/** `held`: counted as held back (by the rate limit, or because the outbox is full of records pages may have). */
+export type Decision = 'event' | 'folded' | 'held';
 
 /** The outbox's size as this transaction sees it, and what is left of it to evict at the cap. */
 interface Room {
@@ -185,13 +186,10 @@ export class QuotaGate {
   /** Passes a report through the rate limit and the outbox cap, and stores it if it may go. */
   async #admit(tx: Tx, limit: LimitState, room: Room, writes: Array<Promise<void>>, report: BackendReport, clientId: string, now: number, notBefore: number): Promise<Decision> {
     prune(limit.admitted, now - RATE_WINDOW_MS);
-    if (limit.admitted.length >= this.#config.maxEventsPerMinute) {
+    // Past the rate limit, or the outbox full of records pages may have: counted as held back.
+    if (limit.admitted.length >= this.#config.maxEventsPerMinute || !(await this.#makeRoom(tx, limit, room, writes))) {
       limit.heldBack += report.occurrences + (report.heldBack ?? 0);
       return 'held';
-    }
-    if (!(await this.#makeRoom(tx, limit, room, writes))) {
-      limit.heldBack += report.occurrences + (report.heldBack ?? 0);
-      return 'full';
     }
     limit.admitted.push(now);
     if (limit.heldBack > 0) {
