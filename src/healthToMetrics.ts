@@ -1,5 +1,5 @@
 import { metrics, type Scope } from '@sentry/core';
-import { bucketUpper, mergeBuckets, percentile, type HealthReport, type HealthSeries } from '../sw/health/aggregate.js';
+import { addSeries, bucketUpper, percentile, type HealthReport, type HealthSeries } from '../sw/health/aggregate.js';
 
 export interface MetricPoint {
   type: 'count' | 'distribution' | 'gauge';
@@ -26,24 +26,18 @@ const OTHER = '(other)';
 /** Windows summed per origin, endpoint and gateway; past `MAX_SERIES`, the quietest are summed into one `(other)` series. */
 export function mergeSeries(windows: HealthReport[]): HealthSeries[] {
   const byKey = new Map<string, HealthSeries>();
-  const add = (into: HealthSeries, s: HealthSeries) => {
-    into.requests += s.requests;
-    for (const [k, n] of Object.entries(s.failures) as Array<[keyof HealthSeries['failures'], number]>) into.failures[k] = (into.failures[k] ?? 0) + n;
-    if (s.late) into.late = (into.late ?? 0) + s.late;
-    mergeBuckets(into.buckets, s.buckets);
-  };
   for (const w of windows) {
     for (const s of w.series) {
       const key = `${s.origin} ${s.endpoint} ${s.gateway}`;
       let m = byKey.get(key);
       if (!m) byKey.set(key, (m = { origin: s.origin, endpoint: s.endpoint, gateway: s.gateway, requests: 0, failures: {}, buckets: {} }));
-      add(m, s);
+      addSeries(m, s);
     }
   }
   const all = [...byKey.values()].sort((a, b) => b.requests - a.requests);
   if (all.length <= MAX_SERIES) return all;
   const other: HealthSeries = { origin: OTHER, endpoint: OTHER, gateway: OTHER, requests: 0, failures: {}, buckets: {} };
-  for (const s of all.slice(MAX_SERIES)) add(other, s);
+  for (const s of all.slice(MAX_SERIES)) addSeries(other, s);
   return [...all.slice(0, MAX_SERIES), other];
 }
 

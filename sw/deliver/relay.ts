@@ -17,7 +17,7 @@
  */
 import type { PageScope } from '../protocol.js';
 import type { QuotaGate } from '../quota/gate.js';
-import type { Clock, OutboxRecord, Store } from './store.js';
+import type { Clock, OutboxRecord, Store, Tx } from './store.js';
 
 /** How long a page has to say it received a batch. */
 export const RECEIPT_MS = 3000;
@@ -70,6 +70,11 @@ export interface RelayOptions {
   internalError: (err: unknown) => void;
 }
 
+/** The bridges pages registered, as kept in storage (meta `bridges`). */
+async function readBridges(tx: Tx): Promise<Map<string, Bridge>> {
+  return new Map(Object.entries((await tx.getMeta<Record<string, Bridge>>('bridges')) ?? {}));
+}
+
 export class Relay {
   #o: RelayOptions;
   #cancelTimer?: () => void;
@@ -89,8 +94,8 @@ export class Relay {
   bridges(): Promise<Map<string, Bridge>> {
     if (this.#bridges) return Promise.resolve(this.#bridges);
     this.#loading ??= this.#o.store
-      .tx((tx) => tx.getMeta<Record<string, Bridge>>('bridges'))
-      .then((saved) => (this.#bridges ??= new Map(Object.entries(saved ?? {}))))
+      .tx(readBridges)
+      .then((saved) => (this.#bridges ??= saved))
       .catch((err: unknown) => {
         this.#loading = undefined;
         throw err;
@@ -107,7 +112,7 @@ export class Relay {
   async hello(pageId: string, page?: PageScope, flush = true): Promise<void> {
     const at = this.#o.clock.now();
     this.#bridges = await this.#o.store.tx(async (tx) => {
-      const bridges = new Map(Object.entries((await tx.getMeta<Record<string, Bridge>>('bridges')) ?? {}));
+      const bridges = await readBridges(tx);
       bridges.set(pageId, { at, page: page ?? bridges.get(pageId)?.page });
       await tx.putMeta('bridges', Object.fromEntries(bridges));
       return bridges;
@@ -172,7 +177,7 @@ export class Relay {
     const openIds = new Set(open.map((p) => p.id));
     // Bridges come from storage each time: a page may have said hello to another version of the worker.
     const { claimed, wake, ready, bridges } = await store.tx(async (tx) => {
-      const bridges = new Map(Object.entries((await tx.getMeta<Record<string, Bridge>>('bridges')) ?? {}));
+      const bridges = await readBridges(tx);
       // Pages that closed are forgotten; not one that said hello after the list was taken.
       let forgot = false;
       for (const [id, b] of bridges) {

@@ -57,6 +57,14 @@ export function percentile(buckets: Record<number, number>, p: number): number {
   return bucketUpper(entries[entries.length - 1]![0]);
 }
 
+/** Adds series b's counts and histogram into a (the same origin, endpoint and gateway): windows add up. */
+export function addSeries(a: HealthSeries, b: HealthSeries): void {
+  a.requests += b.requests;
+  for (const [k, n] of Object.entries(b.failures) as Array<[FailureKind, number]>) a.failures[k] = (a.failures[k] ?? 0) + n;
+  if (b.late) a.late = (a.late ?? 0) + b.late;
+  mergeBuckets(a.buckets, b.buckets);
+}
+
 /** Adds histogram b into a. */
 export function mergeBuckets(a: Record<number, number>, b: Record<number, number>): Record<number, number> {
   for (const [i, n] of Object.entries(b)) a[Number(i)] = (a[Number(i)] ?? 0) + n;

@@ -3,7 +3,7 @@ import { recordOf } from '../quota/gate.js';
 import { gatewayOf, newEventId } from '../report/buildReport.js';
 import { endpointTemplate } from '../report/endpointTemplate.js';
 import type { FailureKind } from '../protocol.js';
-import { HealthAggregator, mergeBuckets, type HealthReport } from './aggregate.js';
+import { addSeries, HealthAggregator, type HealthReport } from './aggregate.js';
 
 /** With no request for this long, what was counted so far is stored: a worker the browser stops when idle keeps its counts. */
 export const IDLE_SAVE_MS = 5000;
@@ -136,13 +136,7 @@ function merge(a: HealthReport, b: HealthReport): void {
   const byKey = new Map(a.series.map((s) => [`${s.origin} ${s.endpoint} ${s.gateway}`, s]));
   for (const s of b.series) {
     const mine = byKey.get(`${s.origin} ${s.endpoint} ${s.gateway}`);
-    if (!mine) {
-      a.series.push(s);
-      continue;
-    }
-    mine.requests += s.requests;
-    if (s.late) mine.late = (mine.late ?? 0) + s.late;
-    for (const [k, n] of Object.entries(s.failures)) mine.failures[k as FailureKind] = (mine.failures[k as FailureKind] ?? 0) + (n ?? 0);
-    mergeBuckets(mine.buckets, s.buckets);
+    if (mine) addSeries(mine, s);
+    else a.series.push(s);
   }
 }
