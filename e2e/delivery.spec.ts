@@ -5,7 +5,7 @@
  */
 import type { Event } from '@sentry/core';
 import type { Page } from '@playwright/test';
-import { appUrl, backendEvents, expect, test } from './fixtures.js';
+import { appUrl, backendEvents, expect, orDumpWorker, test } from './fixtures.js';
 import type { SentryRecorder } from '../src/playwright/sentryRecorder.js';
 
 
@@ -32,7 +32,7 @@ test('a worker stopped between the failure and the flush still delivers the even
 
   // The app's next API call starts the worker again; on start-up it sends what its outbox holds.
   await page.evaluate(() => window.harness.call('/v1/health'));
-  const event = await sentry.waitForEvent((e) => e.tags?.gateway === 'stopped');
+  const event = await orDumpWorker(page, sentry.waitForEvent((e) => e.tags?.gateway === 'stopped'));
   expect(event.message).toBe('Backend API GET /v1/models failed: 503 Service Unavailable');
   // A fresh worker instance: its counters started again at the health call.
   expect((await page.evaluate(() => window.harness.stats()))?.observed).toBe(1);
@@ -67,7 +67,7 @@ test('offline when the failure happens and for a while after: the event arrives 
   expect(sentry.envelopes.filter((env) => env[1].some(([h]) => h.type === 'event'))).toHaveLength(0);
   expect(await pending(page)).toBe(1);
   await network.online();
-  const event = await sentry.waitForEvent((e) => e.tags?.gateway === 'offline-long');
+  const event = await orDumpWorker(page, sentry.waitForEvent((e) => e.tags?.gateway === 'offline-long'));
   expect(event.tags).toMatchObject({ failure_kind: 'offline', http_status: '0' });
   await expect.poll(() => pending(page)).toBe(0);
   await page.waitForTimeout(1000);

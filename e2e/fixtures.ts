@@ -66,6 +66,46 @@ export function freePort(): Promise<number> {
   });
 }
 
+/**
+ * What the worker holds, read from the page (its IndexedDB and its stats):
+ * printed when a delivery test fails, so a CI log says where the report was.
+ */
+export async function workerState(page: Page): Promise<unknown> {
+  return page
+    .evaluate(async () => {
+      const db = await new Promise<IDBDatabase>((resolve, reject) => {
+        const open = indexedDB.open('gatewayz-sw-monitor');
+        open.onsuccess = () => resolve(open.result);
+        open.onerror = () => reject(open.error);
+      });
+      const read = (name: string) =>
+        new Promise<unknown[]>((resolve, reject) => {
+          const rows: unknown[] = [];
+          const cursor = db.transaction(name).objectStore(name).openCursor();
+          cursor.onerror = () => reject(cursor.error);
+          cursor.onsuccess = () => {
+            if (!cursor.result) return resolve(rows);
+            rows.push([cursor.result.key, cursor.result.value]);
+            cursor.result.continue();
+          };
+        });
+      const state = { now: Date.now(), onLine: navigator.onLine, stats: await window.harness.stats(), outbox: await read('outbox'), meta: await read('meta') };
+      db.close();
+      return state;
+    })
+    .catch((err: unknown) => `unreadable: ${String(err)}`);
+}
+
+/** Waits for what `waiting` waits for; when it fails, prints the worker's state first. */
+export async function orDumpWorker<T>(page: Page, waiting: Promise<T>): Promise<T> {
+  try {
+    return await waiting;
+  } catch (err) {
+    console.log(`worker state when this failed: ${JSON.stringify(await workerState(page)).slice(0, 8000)}`);
+    throw err;
+  }
+}
+
 /** Loads the harness and waits until the monitoring worker controls it. */
 export async function openApp(page: Page, servers: Servers, options: AppOptions = {}): Promise<void> {
   await page.goto(appUrl(servers, options));

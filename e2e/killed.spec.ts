@@ -6,7 +6,7 @@
  */
 import type { Page } from '@playwright/test';
 import { accountFor } from './accounting.js';
-import { appUrl, backendEvents, expect, test } from './fixtures.js';
+import { appUrl, backendEvents, expect, orDumpWorker, test } from './fixtures.js';
 import type { SentryRecorder } from '../src/playwright/sentryRecorder.js';
 
 /** Fetches from the page and returns as soon as the headers arrive, leaving the body to finish on its own. */
@@ -33,7 +33,7 @@ test('the worker stopped right after the page sees a 500: the event still arrive
   await serviceWorker.stop();
   // The app's next API call starts the worker again; on start-up it offers what its outbox holds.
   await page.evaluate(() => window.harness.call('/v1/health'));
-  const event = await sentry.waitForEvent((e) => e.tags?.gateway === 'killed');
+  const event = await orDumpWorker(page, sentry.waitForEvent((e) => e.tags?.gateway === 'killed'));
   expect(event.message).toBe('Backend API GET /v1/models failed: 500 Internal Server Error');
   expect(event.tags).toMatchObject({ error_category: 'backend_api', api_endpoint: '/v1/models', http_status: '500', http_method: 'GET', failure_kind: 'http_error' });
   await expectAccounted(sentry, 1);
@@ -45,7 +45,7 @@ test('the worker stopped while a slow error body is still arriving: the event ar
   expect(await headersOnly(page, '/v1/chat/completions?gateway=slow-body')).toBe(503);
   await serviceWorker.stop();
   await page.evaluate(() => window.harness.call('/v1/health'));
-  const event = await sentry.waitForEvent((e) => e.tags?.gateway === 'slow-body');
+  const event = await orDumpWorker(page, sentry.waitForEvent((e) => e.tags?.gateway === 'slow-body'));
   expect(event.tags).toMatchObject({ api_endpoint: '/v1/chat/completions', http_status: '503' });
   expect(event.contexts?.backend_api).toMatchObject({ status_code: 503, method: 'GET', gateway: 'slow-body' });
   await expectAccounted(sentry, 1);

@@ -10,7 +10,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { appUrl, expect, freePort, test } from './fixtures.js';
+import { appUrl, expect, freePort, orDumpWorker, test } from './fixtures.js';
 
 const API = 'https://api.gatewayz.ai';
 const SAAS_DSN = 'https://publickey@o4500000000000000.ingest.sentry.io/4500000000000000';
@@ -52,7 +52,7 @@ test('serviceWorker.stop stops the worker; network.offline reaches it; the next 
   await network.online();
   // The stopped worker's counters are gone; its outbox is not.
   await page.evaluate(() => window.harness.call('/v1/ping'));
-  await sentry.waitForEvent((e) => e.tags?.gateway === 'kit-offline');
+  await orDumpWorker(page, sentry.waitForEvent((e) => e.tags?.gateway === 'kit-offline'));
   expect((await page.evaluate(() => window.harness.stats()))?.observed).toBe(1);
   void api;
 });

@@ -94,6 +94,12 @@ export function registerBackendMonitor(options: BackendMonitorOptions): BackendM
   const scriptPath = new URL(scriptUrl, location.href).pathname;
   /** Event ids this page already handed to `deliver` and was told are done: a resend is acknowledged at once. */
   const done = new Set<string>();
+  /**
+   * Reports being handed to `deliver`, by event id: an offer of one again (from
+   * a worker the browser stopped and restarted meanwhile) waits for that answer
+   * instead of sending it twice.
+   */
+  const delivering = new Map<string, Promise<boolean>>();
   let warnedVersion = false;
   /** The page scope the worker was last told, as JSON. */
   let toldScope: string | undefined;
@@ -153,14 +159,30 @@ export function registerBackendMonitor(options: BackendMonitorOptions): BackendM
     const healthDone =
       health.length > 0 &&
       Promise.all([...healthListeners].map((l) => Promise.resolve().then(() => l(health)).catch((err: unknown) => console.warn(`${LOG} a health listener failed`, err))));
-    Promise.all([
-      Promise.resolve(fresh.length > 0 ? deliver(fresh) : []).catch((err: unknown) => {
-        console.warn(`${LOG} delivering reports failed; the worker keeps them and offers them again`, err);
-        return [] as string[];
-      }),
-      healthDone,
-    ]).then(([ids]) => {
-      ids.forEach((id) => done.add(id));
+    const starting = fresh.filter((r) => !delivering.has(r.eventId));
+    if (starting.length > 0) {
+      const accepted = Promise.resolve()
+        .then(() => deliver(starting))
+        .then(
+          (ids) => new Set(ids),
+          (err: unknown) => {
+            console.warn(`${LOG} delivering reports failed; the worker keeps them and offers them again`, err);
+            return new Set<string>();
+          },
+        );
+      for (const { eventId } of starting) {
+        delivering.set(
+          eventId,
+          accepted.then((ids) => {
+            delivering.delete(eventId);
+            if (ids.has(eventId)) done.add(eventId);
+            return ids.has(eventId);
+          }),
+        );
+      }
+    }
+    Promise.all([Promise.all(fresh.map((r) => delivering.get(r.eventId))), healthDone]).then(([results]) => {
+      const ids = fresh.filter((_, i) => results[i]).map((r) => r.eventId);
       port.postMessage(pageMessage('ack', { eventIds: [...already, ...ids, ...health.map((h) => h.eventId)] }));
     });
   };

@@ -181,7 +181,7 @@ export class Monitor {
     } catch (err) {
       this.internalError(err);
     }
-    return { ...this.stats, pending };
+    return { ...this.stats, pending, flushing: this.relay.busy };
   }
 
   /** Answers the pages' messages: hello (then sends them what waits), stats, flush. */

@@ -111,9 +111,11 @@ export interface WorkerStats {
   storing: number;
   /** Reports waiting in the outbox (health windows are not counted). */
   pending: number;
+  /** Whether the worker is greeting a page or offering it reports right now (what waits goes out on a page's hello). */
+  flushing: boolean;
 }
 
-export const zeroStats = (): WorkerStats => ({ fetchEvents: 0, observed: 0, failures: 0, reported: 0, delivered: 0, internalErrors: 0, storing: 0, pending: 0 });
+export const zeroStats = (): WorkerStats => ({ fetchEvents: 0, observed: 0, failures: 0, reported: 0, delivered: 0, internalErrors: 0, storing: 0, pending: 0, flushing: false });
 
 export type WorkerMessage =
   | { source: typeof PROTOCOL_SOURCE; v: number; type: 'reports'; payload: { reports: BackendReport[]; health?: HealthReport[]; respondBy?: number } }

@@ -40,6 +40,11 @@ const harness = {
     if (!navigator.serviceWorker.controller) {
       await new Promise((r) => navigator.serviceWorker.addEventListener('controllerchange', r, { once: true }));
     }
+    // Settled: the worker has finished greeting this page (a hello offers what
+    // waits), so a failure a test makes next waits for batchMs, or for the fault
+    // the test injects, and not for a flush that happened to be under way.
+    await integration.monitor?.info;
+    for (let i = 0; i < 250 && (await integration.monitor?.stats())?.flushing; i++) await new Promise((r) => setTimeout(r, 20));
     return true;
   },
   stats: () => integration.monitor?.stats(),

@@ -13,7 +13,11 @@
  *   whose Sentry refused (5xx, 429, offline) gets the batch again with backoff.
  * - The in-flight mark is a lease in storage (`leaseUntil`), taken in the same
  *   transaction that picks the batch, so a restarted worker or a second worker
- *   version never offers a record another one has in flight.
+ *   version never offers a record another one has in flight. It is taken short
+ *   (`OFFER_LEASE_MS`: only until the receipt deadline) and lengthened to
+ *   `LEASE_MS` when the page says it received the batch: a worker the browser
+ *   stops between picking a batch and posting it delays those records by
+ *   seconds, not by the whole acknowledgement deadline.
  */
 import type { PageScope } from '../protocol.js';
 import type { QuotaGate } from '../quota/gate.js';
@@ -23,8 +27,10 @@ import type { Clock, OutboxRecord, Store, Tx } from './store.js';
 export const RECEIPT_MS = 3000;
 /** How long a page has to say what Sentry did with it. */
 export const ACK_DEADLINE_MS = 30_000;
-/** A record offered is not offered again before this (unless the page answers sooner). */
+/** A record a page received is not offered again before this (unless the page answers sooner). */
 export const LEASE_MS = RECEIPT_MS + ACK_DEADLINE_MS + 2000;
+/** A record picked for a batch is not offered again before this, until its page says it received it. */
+export const OFFER_LEASE_MS = RECEIPT_MS + 1500;
 const MAX_BACKOFF_MS = 60_000;
 /** A page that missed a receipt deadline is passed over this long, or until it speaks again. */
 const UNRESPONSIVE_MS = 10_000;
@@ -47,8 +53,11 @@ export interface OfferResult {
 /** The pages of the site, as the relay sees them. */
 export interface Pages {
   list(): Promise<PageInfo[]>;
-  /** Offers a batch to one page; resolves when it acknowledged, or when a deadline passed. */
-  offer(pageId: string, records: OutboxRecord[], respondBy: number, ackBy: number): Promise<OfferResult>;
+  /**
+   * Offers a batch to one page; resolves when it acknowledged, or when a
+   * deadline passed. Calls `received` when the page says it has the batch.
+   */
+  offer(pageId: string, records: OutboxRecord[], respondBy: number, ackBy: number, received: () => void): Promise<OfferResult>;
 }
 
 interface Bridge {
@@ -85,6 +94,7 @@ export class Relay {
   #bridges?: Map<string, Bridge>;
   #loading?: Promise<Map<string, Bridge>>;
   #unresponsive = new Map<string, number>();
+  #greeting = 0;
 
   constructor(options: RelayOptions) {
     this.#o = options;
@@ -111,14 +121,24 @@ export class Relay {
   /** A page's bridge said hello (or told its scope): it may get batches now, and gets what waits. */
   async hello(pageId: string, page?: PageScope, flush = true): Promise<void> {
     const at = this.#o.clock.now();
-    this.#bridges = await this.#o.store.tx(async (tx) => {
-      const bridges = await readBridges(tx);
-      bridges.set(pageId, { at, page: page ?? bridges.get(pageId)?.page });
-      await tx.putMeta('bridges', Object.fromEntries(bridges));
-      return bridges;
-    });
-    this.#unresponsive.delete(pageId);
-    if (flush) await this.flush(pageId, true);
+    this.#greeting++;
+    try {
+      this.#bridges = await this.#o.store.tx(async (tx) => {
+        const bridges = await readBridges(tx);
+        bridges.set(pageId, { at, page: page ?? bridges.get(pageId)?.page });
+        await tx.putMeta('bridges', Object.fromEntries(bridges));
+        return bridges;
+      });
+      this.#unresponsive.delete(pageId);
+      if (flush) await this.flush(pageId, true);
+    } finally {
+      this.#greeting--;
+    }
+  }
+
+  /** A page's hello, or a flush, is under way. */
+  get busy(): boolean {
+    return this.#greeting > 0 || this.#flushing !== undefined;
   }
 
   /** A page asked for what waits (it came online or into view): backoff or not. */
@@ -206,7 +226,7 @@ export class Relay {
           wake = now;
           continue;
         }
-        r.leaseUntil = now + LEASE_MS;
+        r.leaseUntil = now + OFFER_LEASE_MS;
         await tx.put(r);
         claimed.push(r);
       }
@@ -238,7 +258,20 @@ export class Relay {
   async #send(pageId: string, records: OutboxRecord[]): Promise<void> {
     const { store, clock } = this.#o;
     const sentAt = clock.now();
-    const result = await this.#o.pages.offer(pageId, records, sentAt + RECEIPT_MS, sentAt + RECEIPT_MS + ACK_DEADLINE_MS);
+    const until = sentAt + LEASE_MS;
+    let held: unknown;
+    const result = await this.#o.pages.offer(pageId, records, sentAt + RECEIPT_MS, sentAt + RECEIPT_MS + ACK_DEADLINE_MS, () =>
+      // The page has the batch: the lease now lasts until its acknowledgement deadline.
+      (held ??= store
+        .tx(async (tx) => {
+          for (const r of records) {
+            const stored = await tx.get(r.eventId);
+            if (stored && stored.leaseUntil === r.leaseUntil) await tx.put({ ...stored, leaseUntil: until });
+          }
+        })
+        .then(() => records.forEach((r) => (r.leaseUntil = until)), this.#o.internalError)),
+    );
+    await held;
     const now = clock.now();
     const acked = new Set(result.acked);
     if (!result.received) this.#unresponsive.set(pageId, now + UNRESPONSIVE_MS);

@@ -15,7 +15,7 @@ export const swPages: Pages = {
     return windows.map((c) => ({ id: c.id, focused: c.focused, visible: c.visibilityState === 'visible' }));
   },
 
-  async offer(pageId, records, respondBy, ackBy): Promise<OfferResult> {
+  async offer(pageId, records, respondBy, ackBy, onReceived): Promise<OfferResult> {
     const client = await self.clients.get(pageId);
     if (!client) return { received: false, acked: [] };
     return new Promise((resolve) => {
@@ -33,6 +33,7 @@ export const swPages: Pages = {
         const msg = parsePageMessage(event.data);
         if (msg?.type === 'received' && !received) {
           received = true;
+          onReceived();
           clearTimeout(timer);
           timer = setTimeout(() => done([]), ackBy - Date.now());
         } else if (msg?.type === 'ack') {

@@ -59,6 +59,8 @@ interface SimPage {
   focused: boolean;
   /** Event ids this page's bridge finished with (it acknowledges a re-offer at once). */
   done: Set<string>;
+  /** Event ids being handed to Sentry: a re-offer waits for that answer (no second send). */
+  inFlight: Map<string, Array<(accepted: boolean) => void>>;
   /** Work that waits while the page is frozen. */
   queue: Array<() => void>;
 }
@@ -124,7 +126,7 @@ class SimWorker {
         new Promise((resolve) =>
           w.schedule(w.t, this, 'list pages', () => resolve(w.pages.filter((p) => p.open).map((p) => ({ id: p.id, focused: p.focused, visible: p.visible })))),
         ),
-      offer: (pageId, records, respondBy, ackBy) => w.offer(this, pageId, records, respondBy, ackBy),
+      offer: (pageId, records, respondBy, ackBy, received) => w.offer(this, pageId, records, respondBy, ackBy, received),
     };
     this.gate = new QuotaGate({ ...w.config });
     this.relay = new Relay({
@@ -168,8 +170,8 @@ export class World {
   accepted = new Map<string, BackendReport>();
   /** When each record that reached a page was admitted by the rate limit. */
   #admittedAt = new Map<string, number>();
-  /** Offers not yet settled: event id → until when its lease holds. */
-  #openOffers = new Map<string, number>();
+  /** Offers not yet settled: event id → the record offered (its lease, as the relay lengthens it). */
+  #openOffers = new Map<string, OutboxRecord>();
   /** Records whose deletion (acknowledged) committed. */
   #deleted = new Set<string>();
 
@@ -294,7 +296,7 @@ export class World {
   // ---- pages
 
   openPage(): SimPage {
-    const p: SimPage = { id: `p${++this.#pageNames}`, open: true, frozen: false, visible: true, focused: this.random() < 0.5, done: new Set(), queue: [] };
+    const p: SimPage = { id: `p${++this.#pageNames}`, open: true, frozen: false, visible: true, focused: this.random() < 0.5, done: new Set(), inFlight: new Map(), queue: [] };
     this.pages.push(p);
     this.trace(`${p.id} opens`);
     this.#toWorker(p, 'hello', (w) => void w.relay.hello(p.id));
@@ -335,13 +337,13 @@ export class World {
 
   // ---- the relay's offers, and the pages' bridge
 
-  offer(w: SimWorker, pageId: string, records: OutboxRecord[], respondBy: number, ackBy: number): Promise<OfferResult> {
+  offer(w: SimWorker, pageId: string, records: OutboxRecord[], respondBy: number, ackBy: number, onReceived: () => void): Promise<OfferResult> {
     const ids = records.map((r) => r.eventId);
     for (const r of records) {
       this.result.checks++;
-      const held = this.#openOffers.get(r.eventId);
+      const held = this.#openOffers.get(r.eventId)?.leaseUntil;
       if (held !== undefined && this.t < held) this.violation(`${r.eventId} offered by ${w.name} while another offer holds it until ${held}`);
-      this.#openOffers.set(r.eventId, r.leaseUntil ?? 0);
+      this.#openOffers.set(r.eventId, r);
       if (r.admittedAt !== undefined) this.#admittedAt.set(r.eventId, r.admittedAt);
     }
     this.trace(`${w.name} offers ${ids.map((i) => i.slice(-4)).join(',')} to ${pageId}`);
@@ -361,6 +363,7 @@ export class World {
         received: () => {
           if (settled || received) return;
           received = true;
+          onReceived();
           w.clock.after(ackBy - this.t, () => settle([]));
         },
         ack: (acked: string[]) => settle(acked.filter((id) => ids.includes(id))),
@@ -399,14 +402,26 @@ export class World {
     };
     if (left === 0) return finish();
     for (const r of fresh) {
+      const answered = (accepted: boolean) => {
+        if (accepted) acked.push(r.eventId);
+        if (--left === 0) finish();
+      };
+      // Already being sent (an earlier offer of it, from a worker since stopped): that send's answer is this one's.
+      const waiting = p.inFlight.get(r.eventId);
+      if (waiting) {
+        waiting.push(answered);
+        continue;
+      }
+      p.inFlight.set(r.eventId, [answered]);
       const mode = this.sentry;
       this.schedule(this.t + this.int(1, this.sentryMs), null, `sentry ${mode}`, () => {
         if (mode === '2xx') {
           this.#accept(r.report);
           p.done.add(r.eventId);
-          acked.push(r.eventId);
         }
-        if (--left === 0) finish();
+        const waiters = p.inFlight.get(r.eventId) ?? [];
+        p.inFlight.delete(r.eventId);
+        for (const f of waiters) f(mode === '2xx');
       });
     }
   }

@@ -1,0 +1,134 @@
+/**
+ * The relay's lease at the instants a worker can be stopped during an offer,
+ * against the in-memory store and a manual clock: the records picked for a
+ * batch, the page that says it received them, the new worker instance that
+ * starts after. The simulation (test/sim/) drives the same relay through
+ * random kills; this pins the two instants whose timing a user sees.
+ */
+import { describe, expect, it } from 'vitest';
+import { LEASE_MS, OFFER_LEASE_MS, Relay, type OfferResult, type Pages } from '../sw/deliver/relay.js';
+import type { Clock, OutboxRecord } from '../sw/deliver/store.js';
+import { recordOf, QuotaGate } from '../sw/quota/gate.js';
+import type { BackendReport } from '../sw/protocol.js';
+import { MemoryStore } from './sim/memoryStore.js';
+
+/** Time that moves only when the test says; timers never fire (the test flushes by hand). */
+class ManualClock implements Clock {
+  t = 1_000_000;
+  now = () => this.t;
+  after(): () => void {
+    return () => {};
+  }
+  skip(ms: number): void {
+    this.t += ms;
+  }
+}
+
+const flushed = () => new Promise((r) => setTimeout(r, 0));
+
+interface Offer {
+  pageId: string;
+  ids: string[];
+  received: () => void;
+  answer: (r: OfferResult) => void;
+}
+
+/** One worker instance: its relay, and the offers it made (pending until answered). */
+function instance(store: MemoryStore, clock: ManualClock) {
+  const offers: Offer[] = [];
+  const pages: Pages = {
+    list: async () => [{ id: 'page', focused: true, visible: true }],
+    offer: (pageId, records, _respondBy, _ackBy, received) =>
+      new Promise((answer) => offers.push({ pageId, ids: records.map((r) => r.eventId), received, answer })),
+  };
+  const relay = new Relay({
+    store,
+    clock,
+    pages,
+    gate: new QuotaGate({ dedupeWindowMs: 60_000, maxEventsPerMinute: 10, outboxCap: 1000, burstPerMinute: 10, sustained5xxMs: 300_000 }),
+    newId: () => crypto.randomUUID().replace(/-/g, ''),
+    online: () => true,
+    batchMs: 0,
+    batchSize: 20,
+    internalError: (err) => {
+      throw err;
+    },
+  });
+  return { relay, offers };
+}
+
+function failure(id: string, at: number): BackendReport {
+  return {
+    eventId: id, kind: 'http_error', level: 'error', method: 'GET', url: 'https://api.x/v1/models', endpoint: '/v1/models', gateway: 'all', status: 500,
+    statusText: 'Internal Server Error', retryCount: 0, durationMs: 5, startedAt: at, online: true, occurrences: 1, firstSeen: at, lastSeen: at,
+  };
+}
+
+async function setup() {
+  const store = new MemoryStore();
+  const clock = new ManualClock();
+  const id = 'a'.repeat(32);
+  await store.tx((tx) => tx.put(recordOf(failure(id, clock.t), 'page', clock.t)));
+  // Both instances know the page: its bridge said hello.
+  await store.tx((tx) => tx.putMeta('bridges', { page: { at: clock.t } }));
+  return { store, clock, id };
+}
+
+describe('relay lease', () => {
+  it('a worker stopped between picking a batch and posting it delays the batch by OFFER_LEASE_MS, not the acknowledgement deadline', async () => {
+    const { store, clock, id } = await setup();
+    const first = instance(store, clock);
+    void first.relay.flush();
+    await flushed();
+    // Picked and leased; the page never heard of it (the first instance is stopped here).
+    expect(first.offers.map((o) => o.ids)).toEqual([[id]]);
+    expect(store.outbox.get(id)!.leaseUntil).toBe(clock.t + OFFER_LEASE_MS);
+
+    const second = instance(store, clock);
+    clock.skip(OFFER_LEASE_MS - 1);
+    await second.relay.flush();
+    expect(second.offers).toHaveLength(0);
+    clock.skip(1);
+    void second.relay.flush();
+    await flushed();
+    expect(second.offers.map((o) => o.ids)).toEqual([[id]]);
+    expect(OFFER_LEASE_MS).toBeLessThan(LEASE_MS / 5);
+  });
+
+  it('once the page says it received the batch, no instance offers it again before LEASE_MS', async () => {
+    const { store, clock, id } = await setup();
+    const first = instance(store, clock);
+    const offeredAt = clock.t;
+    void first.relay.flush();
+    await flushed();
+    first.offers[0]!.received();
+    await flushed();
+    expect(store.outbox.get(id)!.leaseUntil).toBe(offeredAt + LEASE_MS);
+
+    // The first instance is stopped before the page's acknowledgement comes back.
+    const second = instance(store, clock);
+    clock.skip(LEASE_MS - 1);
+    await second.relay.flush();
+    expect(second.offers).toHaveLength(0);
+    clock.skip(1);
+    void second.relay.flush();
+    await flushed();
+    expect(second.offers.map((o) => o.ids)).toEqual([[id]]);
+  });
+
+  it('an acknowledgement after the lease was lengthened deletes the record; a refusal clears the lease and backs off', async () => {
+    const { store, clock, id } = await setup();
+    const other = 'b'.repeat(32);
+    await store.tx((tx) => tx.put(recordOf(failure(other, clock.t), 'page', clock.t)));
+    const { relay, offers } = instance(store, clock);
+    const done = relay.flush();
+    await flushed();
+    offers[0]!.received();
+    await flushed();
+    offers[0]!.answer({ received: true, acked: [id] });
+    await done;
+    expect(store.outbox.has(id)).toBe(false);
+    const left = store.outbox.get(other) as OutboxRecord;
+    expect(left).toMatchObject({ leaseUntil: 0, attempts: 1, notBefore: clock.t + 2000 });
+  });
+});
