@@ -74,6 +74,18 @@ async function setup() {
   return { store, clock, id };
 }
 
+/** A new worker instance (the one before was stopped) offers the record again only once `ms` have passed. */
+async function expectOfferedAgainAfter(store: MemoryStore, clock: ManualClock, ms: number, id: string): Promise<void> {
+  const next = instance(store, clock);
+  clock.skip(ms - 1);
+  await next.relay.flush();
+  expect(next.offers).toHaveLength(0);
+  clock.skip(1);
+  void next.relay.flush();
+  await flushed();
+  expect(next.offers.map((o) => o.ids)).toEqual([[id]]);
+}
+
 describe('relay lease', () => {
   it('a worker stopped between picking a batch and posting it delays the batch by OFFER_LEASE_MS, not the acknowledgement deadline', async () => {
     const { store, clock, id } = await setup();
@@ -84,14 +96,7 @@ describe('relay lease', () => {
     expect(first.offers.map((o) => o.ids)).toEqual([[id]]);
     expect(store.outbox.get(id)!.leaseUntil).toBe(clock.t + OFFER_LEASE_MS);
 
-    const second = instance(store, clock);
-    clock.skip(OFFER_LEASE_MS - 1);
-    await second.relay.flush();
-    expect(second.offers).toHaveLength(0);
-    clock.skip(1);
-    void second.relay.flush();
-    await flushed();
-    expect(second.offers.map((o) => o.ids)).toEqual([[id]]);
+    await expectOfferedAgainAfter(store, clock, OFFER_LEASE_MS, id);
     expect(OFFER_LEASE_MS).toBeLessThan(LEASE_MS / 5);
   });
 
@@ -106,14 +111,7 @@ describe('relay lease', () => {
     expect(store.outbox.get(id)!.leaseUntil).toBe(offeredAt + LEASE_MS);
 
     // The first instance is stopped before the page's acknowledgement comes back.
-    const second = instance(store, clock);
-    clock.skip(LEASE_MS - 1);
-    await second.relay.flush();
-    expect(second.offers).toHaveLength(0);
-    clock.skip(1);
-    void second.relay.flush();
-    await flushed();
-    expect(second.offers.map((o) => o.ids)).toEqual([[id]]);
+    await expectOfferedAgainAfter(store, clock, LEASE_MS, id);
   });
 
   it('an acknowledgement after the lease was lengthened deletes the record; a refusal clears the lease and backs off', async () => {
