@@ -1,8 +1,9 @@
 import type { Event } from '@sentry/core';
 import { expect } from '@playwright/test';
 
-export interface Expected {
-  message: string;
+/** What a backend event carries, as the seed's trackBackendError events do. */
+export interface SeedShape {
+  message: string | RegExp;
   level: 'error' | 'warning';
   endpoint: string;
   status: string;
@@ -16,36 +17,40 @@ export interface Expected {
   context?: Record<string, unknown>;
 }
 
-/** Asserts a recorded event carries everything the seed's trackBackendError events carry, field by field. */
-export function expectBackendEvent(event: Event, e: Expected): void {
-  expect(event.message).toBe(e.message);
-  expect(event.exception?.values).toEqual([
-    { type: 'BackendApiError', value: e.message, mechanism: { type: 'gatewayz-sw-monitor', handled: true } },
-  ]);
+/**
+ * The seed tracker's fields, field by field: message, exception, level, id,
+ * tags, fingerprint and the `backend_api` context. The tags are exactly the
+ * seed's, plus `otherTags` (what the page's own scope adds).
+ */
+export function expectSeedShape(event: Event, e: SeedShape, otherTags: Record<string, string> = {}): void {
+  if (typeof e.message === 'string') expect(event.message).toBe(e.message);
+  else expect(event.message).toMatch(e.message);
+  expect(event.exception?.values).toEqual([{ type: 'BackendApiError', value: event.message, mechanism: { type: 'gatewayz-sw-monitor', handled: true } }]);
   expect(event.level).toBe(e.level);
   expect(event.event_id).toMatch(/^[0-9a-f]{32}$/);
-  expect(event.tags).toMatchObject({
+  expect(event.tags).toEqual({
     error_category: 'backend_api',
     api_endpoint: e.endpoint,
     http_status: e.status,
     http_method: e.method,
     gateway: e.gateway,
     failure_kind: e.kind,
-    // The page's own scope reaches the event: the monitor captures through the app's client.
-    app: 'harness',
+    ...otherTags,
   });
-  expect(event.fingerprint).toEqual(['backend_api', e.method, e.endpoint, e.kind === 'http_error' ? e.status : e.kind]);
+  expect(event.fingerprint).toEqual(['backend_api', e.method, e.endpoint, e.kind === 'http_error' || e.kind === 'stream_error' ? e.status : e.kind]);
   const ctx = event.contexts?.backend_api as Record<string, unknown>;
-  expect(ctx).toMatchObject({
-    endpoint: e.url,
-    status_code: e.statusCode,
-    method: e.method,
-    gateway: e.gateway,
-    retry_count: 0,
-    ...e.context,
-  });
+  expect(ctx).toMatchObject({ endpoint: e.url, status_code: e.statusCode, method: e.method, gateway: e.gateway, retry_count: 0, ...e.context });
   expect(typeof ctx.duration_ms).toBe('number');
   expect(ctx.duration_ms as number).toBeGreaterThanOrEqual(0);
+}
+
+export interface Expected extends SeedShape {
+  message: string;
+}
+
+/** A backend event from the e2e harness: the seed's shape, and the harness's own scope (its tag, user and release), which the monitor captures through. */
+export function expectBackendEvent(event: Event, e: Expected): void {
+  expectSeedShape(event, e, { app: 'harness' });
   expect(event.user?.id).toBe('user-42');
   expect(event.release).toBe('harness@1.0.0');
 }

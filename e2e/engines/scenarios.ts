@@ -13,6 +13,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { expectSeedShape, type SeedShape } from '../expectEvent.js';
 import { blobBytes, sha256, type FaultRule } from '../servers/gatewaySimulator.js';
 import type { EngineDriver, EngineName, LaunchOptions } from './drivers/types.js';
 import type { FeatureId } from './features.js';
@@ -67,41 +68,9 @@ const eventsFor = (world: World, gateway: string) => world.sentry.events.map((r)
 /** Error texts carry ports, which change every run; the table needs stable text. */
 const stable = (s: string) => s.replace(/:\d{2,5}\b/g, ':PORT');
 
-interface ExpectedEvent {
-  message: string | RegExp;
-  level: 'error' | 'warning';
-  kind: string;
-  status: string;
-  method: string;
-  endpoint: string;
-  gateway: string;
-  /** The full (scrubbed) URL in the context. */
-  url: string;
-  statusCode: number;
-  online?: boolean;
-  context?: Record<string, unknown>;
-}
-
-/** The seed tracker's fields, field by field: message, exception, level, tags, fingerprint, the backend_api context. */
-function expectSeedEvent(e: Event, x: ExpectedEvent): void {
-  if (typeof x.message === 'string') expect(e.message).toBe(x.message);
-  else expect(e.message).toMatch(x.message);
-  expect(e.exception?.values).toEqual([{ type: 'BackendApiError', value: e.message, mechanism: { type: 'gatewayz-sw-monitor', handled: true } }]);
-  expect(e.level).toBe(x.level);
-  expect(e.event_id).toMatch(/^[0-9a-f]{32}$/);
-  expect(e.tags).toEqual({
-    error_category: 'backend_api',
-    api_endpoint: x.endpoint,
-    http_status: x.status,
-    http_method: x.method,
-    gateway: x.gateway,
-    failure_kind: x.kind,
-  });
-  expect(e.fingerprint).toEqual(['backend_api', x.method, x.endpoint, x.kind === 'http_error' || x.kind === 'stream_error' ? x.status : x.kind]);
-  const ctx = e.contexts?.backend_api as Record<string, unknown>;
-  expect(ctx).toMatchObject({ endpoint: x.url, status_code: x.statusCode, method: x.method, gateway: x.gateway, retry_count: 0, online: x.online ?? true, ...x.context });
-  expect(typeof ctx.duration_ms).toBe('number');
-  expect(ctx.duration_ms as number).toBeGreaterThanOrEqual(0);
+/** The seed's shape (e2e/expectEvent.ts). The engines' sites add no tags of their own; `online` is true unless said. */
+function expectSeedEvent(e: Event, x: SeedShape & { online?: boolean }): void {
+  expectSeedShape(e, { ...x, context: { online: x.online ?? true, ...x.context } });
 }
 
 /**
@@ -164,7 +133,7 @@ const classify: Scenario = {
       fault: FaultRule;
       init?: RequestInit;
       answer?: { status: number; body: string };
-      event: Pick<ExpectedEvent, 'message' | 'level' | 'kind' | 'status' | 'statusCode' | 'context'> & { method?: string };
+      event: Pick<SeedShape, 'message' | 'level' | 'kind' | 'status' | 'statusCode' | 'context'> & { method?: string };
     }> = [
       {
         fault: { path: '/v1/client-error', status: 404, body: '{"error":"Not Found"}', headers: { 'x-request-id': 'rid-404' } },
