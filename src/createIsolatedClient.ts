@@ -1,22 +1,11 @@
-import {
-  BrowserClient,
-  defaultStackParser,
-  makeBrowserOfflineTransport,
-  makeFetchTransport,
-  Scope,
-  type BrowserOptions,
-} from '@sentry/browser';
+import { BrowserClient, defaultStackParser, makeFetchTransport, Scope, type BrowserOptions } from '@sentry/browser';
 import { deliverToSentry, type Deliver } from './deliverToSentry.js';
 
-/** The isolated client's offline queue: its own, so an app's own offline transport never sends (or counts) its envelopes. */
-export const ISOLATED_OFFLINE_DB = 'gatewayz-sw-monitor-offline';
 
 export interface IsolatedClientOptions {
   dsn: string;
   release?: string;
   environment?: string;
-  /** Envelopes Sentry's offline transport may keep while offline. Default 1000 (Sentry's own default is 30). */
-  maxQueueSize?: number;
 }
 
 export interface IsolatedClient {
@@ -29,10 +18,10 @@ export interface IsolatedClient {
 /**
  * A Sentry client of the monitor's own, for pages that have none: a
  * `BrowserClient` with its own scope (not `Sentry.init`, so an app that sets
- * Sentry up later is never disturbed), sending through Sentry's offline
- * transport. A report counts as delivered once the ingest answered 2xx, or once
- * the offline transport stored it in its IndexedDB queue (its fetch failed),
- * from which it is sent when back online.
+ * Sentry up later is never disturbed), sending through Sentry's fetch
+ * transport. A report counts as delivered once the ingest answered 2xx;
+ * offline, it waits in the worker's outbox and is offered again when the page
+ * is back online.
  */
 export function createIsolatedClient(options: IsolatedClientOptions): IsolatedClient {
   const clientOptions: BrowserOptions = {
@@ -41,9 +30,9 @@ export function createIsolatedClient(options: IsolatedClientOptions): IsolatedCl
     environment: options.environment,
     integrations: [],
     stackParser: defaultStackParser,
-    transport: makeBrowserOfflineTransport(makeFetchTransport),
-    // flushAtStartup: what a closed tab left in the offline queue goes out on the next load.
-    transportOptions: { maxQueueSize: options.maxQueueSize ?? 1000, flushAtStartup: true, dbName: ISOLATED_OFFLINE_DB } as BrowserOptions['transportOptions'],
+    // A plain transport: the worker's outbox is the durable queue. It lets go of a report only on
+    // Sentry's 2xx and offers it again when back online, which Sentry's offline queue does not promise.
+    transport: makeFetchTransport,
   };
   const client = new BrowserClient(clientOptions as ConstructorParameters<typeof BrowserClient>[0]);
   const scope = new Scope();

@@ -1,20 +1,32 @@
-import type { Client, Event, EventHint, Scope } from '@sentry/core';
+import { disabledUntil, getIsolationScope, isRateLimited, updateRateLimits, type Client, type Event, type EventHint, type Scope } from '@sentry/core';
 import type { BackendReport, PageScope } from '../sw/protocol.js';
-import { offlineQueueHolds } from './offlineQueueHolds.js';
+import type { DeliveryResult } from './pageBridge.js';
+import { scopesOf } from './pageScopeOf.js';
 import { reportToEvent } from './reportToEvent.js';
+import { takeFromOfflineQueue } from './takeFromOfflineQueue.js';
 
-/** How long to wait for the transport's answer. */
+/** How long to wait for the transport's answer before telling the worker "not yet" (the send goes on). */
 const SEND_DEADLINE_MS = 20_000;
+/** Late answers remembered, at most: an offer of one again is answered from here. */
+const REMEMBER = 2000;
 
 /**
- * Captures reports through a Sentry client and tells which ones Sentry has:
- * an event counts as delivered when the transport's answer was 2xx, when
- * Sentry's offline transport stored it, or when the app's own processing
- * dropped it on purpose (an event processor or beforeSend returned null,
- * sampling). A 5xx, a 429, a network failure: not delivered, so the worker
- * keeps it and offers it again later, with the same event_id.
+ * Captures reports through a Sentry client and says what became of each:
+ *
+ * - `delivered` only when Sentry answered 2xx for the envelope that carried it;
+ * - `dropped` when the app dropped it on purpose: an event processor or
+ *   `beforeSend` returned null, or the client's `sampleRate` left it out (the
+ *   worker then carries its counts onto the next report);
+ * - otherwise not delivered, and the worker offers it again later with the
+ *   same event_id: a 5xx, a 429, a network failure, a `beforeSend` or event
+ *   processor that threw, an envelope Sentry's offline transport stored (it
+ *   is taken back out of that queue: see `takeFromOfflineQueue`).
+ *
+ * Sentry's `Retry-After` and `X-Sentry-Rate-Limits` are honoured: while the
+ * `error` category is limited nothing is sent, and `retryAt` tells the worker
+ * until when to hold its reports.
  */
-export type Deliver = (reports: BackendReport[]) => Promise<string[]>;
+export type Deliver = (reports: BackendReport[]) => Promise<DeliveryResult>;
 
 export interface DeliverOptions {
   /** The scope to capture with; the current scope when absent (the app's user, tags, release). */
@@ -22,24 +34,49 @@ export interface DeliverOptions {
   /** The isolation scope to capture with; the app's when absent. */
   isolationScope?: Scope;
   /**
-   * Whether the client's offline transport stored this event (then it is as
-   * good as delivered). Default: look in Sentry's offline queue, named by the
-   * client's `transportOptions` (`dbName`, `storeName`).
+   * Takes an event back out of the client's offline queue; resolves with
+   * whether it was there. Default: Sentry's own queue, named by the client's
+   * `transportOptions` (`dbName`, `storeName`).
    */
-  storedOffline?: (eventId: string) => Promise<boolean>;
+  takeFromOfflineQueue?: (eventId: string) => Promise<boolean>;
 }
+
+type Outcome = 'delivered' | 'dropped' | 'failed';
 
 interface InFlight {
   /** What is put on the event after every event processor has run. */
   held: Pick<Event, 'message' | 'exception'>;
   page?: PageScope;
-  sent(accepted: boolean): void;
+  /** Settles with what became of the event. */
+  settle(outcome: Outcome): void;
+  outcome: Promise<Outcome>;
 }
 
-/** Client internals this relies on, present in @sentry/core 8 to 11. */
-interface CapturingClient {
-  /** Runs the client's whole pipeline for one event: its id once handed to the transport, undefined when the pipeline dropped it. */
-  _captureEvent?(event: Event, hint: EventHint, scope?: Scope, isolationScope?: Scope): PromiseLike<string | undefined>;
+/**
+ * The one client internal this relies on (present in @sentry/core 8 to 11):
+ * `_processEvent` runs the client's whole pipeline for one event and rejects
+ * with why it did not send it, where the public `captureEvent` only returns an
+ * id. Without it (a future SDK), every event is captured publicly and counts
+ * as delivered only on the transport's 2xx; an app's drop then looks like a
+ * failure and is offered again, never lost.
+ */
+interface ProcessingClient {
+  _processEvent?(event: Event, hint: EventHint, scope?: Scope, isolationScope?: Scope): PromiseLike<Event>;
+}
+
+/**
+ * Why the pipeline did not send an event. Sentry marks its deliberate drops
+ * (`Symbol.for('SentryDoNotSendEventError')` in 9 to 11, a `SentryError` with
+ * logLevel 'log' in 8). A callback that threw is marked so too in 11: it is
+ * told apart by the 'callback_error' the client records for it (and by its
+ * message). Everything else is an error of the pipeline.
+ */
+function isDeliberateDrop(reason: unknown): boolean {
+  if (typeof reason !== 'object' || reason === null) return false;
+  const r = reason as { message?: unknown; logLevel?: unknown };
+  const message = typeof r.message === 'string' ? r.message : '';
+  if (/threw/.test(message)) return false;
+  return Symbol.for('SentryDoNotSendEventError') in r || r.logLevel === 'log';
 }
 
 /** The page that saw the failure decides who it happened to: exactly its user, release and environment. */
@@ -54,8 +91,22 @@ function applyPage(event: Event, page: PageScope): void {
 
 export function deliverToSentry(client: Client, options: DeliverOptions = {}): Deliver {
   const inFlight = new Map<string, InFlight>();
+  /** Answers that came after the send deadline: the next offer of that report is answered from here. */
+  const late = new Map<string, Outcome>();
+  /** Sentry's rate limits, as its answers set them. */
+  let limits: Record<string, number> = {};
+  /** Events go through the client's pipeline one at a time; this is the one in it now. */
+  let pipeline: Promise<void> = Promise.resolve();
+  let processing: string | undefined;
+  /** Events whose beforeSend or event processor threw (Sentry 11 records that as a drop for 'callback_error'). */
+  const threw = new Set<string>();
+  const record = client.recordDroppedEvent.bind(client);
+  client.recordDroppedEvent = (reason, ...rest) => {
+    if (reason === 'callback_error' && processing) threw.add(processing);
+    return record(reason, ...rest);
+  };
   const transportOptions = (client.getOptions().transportOptions ?? {}) as { dbName?: string; storeName?: string };
-  const storedOffline = options.storedOffline ?? ((id: string) => offlineQueueHolds(id, transportOptions.dbName, transportOptions.storeName));
+  const takeBack = options.takeFromOfflineQueue ?? ((id: string) => takeFromOfflineQueue(id, transportOptions.dbName, transportOptions.storeName));
 
   // Sentry's default Dedupe integration drops an event whose message (or
   // exception) and fingerprint equal the previous event's, which would silently
@@ -72,50 +123,109 @@ export function deliverToSentry(client: Client, options: DeliverOptions = {}): D
   client.on('postprocessEvent', finish);
   // An SDK without 'postprocessEvent' still sends the event whole: beforeSend just did not see the message.
   client.on('beforeSendEvent', finish);
-  client.on('afterSendEvent', (event: Event, response: { statusCode?: number }) => {
+  client.on('afterSendEvent', (event: Event, response: { statusCode?: number; headers?: Record<string, string | null> }) => {
     const f = event.event_id ? inFlight.get(event.event_id) : undefined;
     if (!f) return;
+    try {
+      limits = updateRateLimits(limits, (response ?? {}) as Parameters<typeof updateRateLimits>[1]);
+    } catch {
+      // an answer without headers
+    }
     const status = response?.statusCode;
-    if (status !== undefined) return f.sent(status >= 200 && status < 300);
-    // No status: the send failed, and an offline transport may have stored the envelope.
-    storedOffline(event.event_id!).then(f.sent, () => f.sent(false));
+    if (status !== undefined) return f.settle(status >= 200 && status < 300 ? 'delivered' : 'failed');
+    // No status: the send failed, was filtered by a rate limit, or an offline transport stored it (taken back).
+    takeBack(event.event_id!).then(
+      () => f.settle('failed'),
+      () => f.settle('failed'),
+    );
   });
 
-  const deliverOne = (report: BackendReport) =>
-    new Promise<boolean>((resolve) => {
-      const id = report.eventId;
-      let settled = false;
-      const settle = (accepted: boolean) => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
+  const capture = (report: BackendReport): InFlight => {
+    const id = report.eventId;
+    let settle!: (o: Outcome) => void;
+    const outcome = new Promise<Outcome>((resolve) => (settle = resolve));
+    const { message, exception, ...event } = reportToEvent(report);
+    const f: InFlight = {
+      held: { message, exception },
+      page: report.page,
+      outcome,
+      settle: (o) => {
+        if (inFlight.get(id) !== f) return;
         inFlight.delete(id);
-        resolve(accepted);
-      };
-      const timer = setTimeout(() => settle(false), SEND_DEADLINE_MS);
+        settle(o);
+      },
+    };
+    inFlight.set(id, f);
+    const process = (client as unknown as ProcessingClient)._processEvent;
+    if (typeof process !== 'function') {
       try {
-        const { message, exception, ...event } = reportToEvent(report);
-        inFlight.set(id, { held: { message, exception }, page: report.page, sent: settle });
-        const capture = (client as unknown as CapturingClient)._captureEvent;
-        if (typeof capture === 'function') {
-          // The public captureEvent returns only the id; this is the same pipeline,
-          // and its promise says whether the app's processing kept the event. Dropped
-          // on purpose (sampling, an event processor, beforeSend): done with it.
-          Promise.resolve(capture.call(client, event, { event_id: id }, options.scope, options.isolationScope)).then(
-            (kept) => kept === undefined && settle(true),
-            () => settle(false),
-          );
-        } else {
-          // Without it, an event the app drops is not acknowledged: the worker offers it again later.
-          client.captureEvent(event, { event_id: id }, options.scope);
-        }
+        client.captureEvent(event, { event_id: id }, options.scope);
       } catch {
-        settle(false);
+        f.settle('failed');
+      }
+      return f;
+    }
+    // One at a time, so a callback that threw is told apart by the reason the client records for it.
+    pipeline = pipeline.then(() => {
+      processing = id;
+      try {
+        // The scopes `captureEvent` would use: the app's, found for this client whatever its SDK version.
+        const scopes = scopesOf(client) as Scope[];
+        const current = options.scope ?? scopes[scopes.length - 1]!;
+        const isolation = options.isolationScope ?? (scopes.length >= 3 ? scopes[1]! : getIsolationScope());
+        // Resolves once the event went to the transport (afterSendEvent settles it); rejects with why not.
+        return Promise.resolve(process.call(client, event, { event_id: id }, current, isolation)).then(
+          () => {
+            processing = undefined;
+          },
+          (reason: unknown) => {
+            processing = undefined;
+            f.settle(!threw.delete(id) && isDeliberateDrop(reason) ? 'dropped' : 'failed');
+          },
+        );
+      } catch {
+        processing = undefined;
+        f.settle('failed');
       }
     });
+    return f;
+  };
+
+  const deliverOne = (report: BackendReport): Promise<Outcome> => {
+    const id = report.eventId;
+    const known = late.get(id);
+    if (known !== undefined) {
+      late.delete(id);
+      if (known !== 'failed') return Promise.resolve(known);
+    }
+    // Still being sent (its deadline passed earlier): this offer waits for that answer; never a second send.
+    const f = inFlight.get(id) ?? capture(report);
+    return new Promise<Outcome>((resolve) => {
+      let timedOut = false;
+      const timer = setTimeout(() => {
+        timedOut = true;
+        resolve('failed');
+      }, SEND_DEADLINE_MS);
+      void f.outcome.then((o) => {
+        clearTimeout(timer);
+        resolve(o);
+        if (!timedOut) return;
+        // An answer after the deadline is remembered for the next offer.
+        late.set(id, o);
+        if (late.size > REMEMBER) late.delete(late.keys().next().value!);
+      });
+    });
+  };
 
   return async (reports) => {
+    const now = Date.now();
+    // Sentry asked for a pause: nothing is sent (the SDK would only filter it and count it dropped).
+    if (isRateLimited(limits, 'error', now)) return { delivered: [], retryAt: disabledUntil(limits, 'error') };
     const results = await Promise.all(reports.map(deliverOne));
-    return reports.filter((_, i) => results[i]).map((r) => r.eventId);
+    const pick = (o: Outcome) => reports.filter((_, i) => results[i] === o).map((r) => r.eventId);
+    const result: DeliveryResult = { delivered: pick('delivered'), dropped: pick('dropped') };
+    const until = disabledUntil(limits, 'error');
+    if (until > Date.now()) result.retryAt = until;
+    return result;
   };
 }

@@ -10,9 +10,11 @@ import {
   type WorkerStats,
 } from '../sw/protocol.js';
 import { VERSION } from '../sw/version.js';
+import { markDelivered } from './markDelivered.js';
+import { createPageBridge, type Deliver, type DeliveryResult } from './pageBridge.js';
 import { workerQuery, type WorkerOptions } from './workerQuery.js';
 
-export { workerQuery, type WorkerOptions };
+export { workerQuery, type Deliver, type DeliveryResult, type WorkerOptions };
 
 export interface BackendMonitorOptions extends WorkerOptions {
   /** Where the built worker is served. Default `/gatewayz-sw.js`. */
@@ -25,11 +27,13 @@ export interface BackendMonitorOptions extends WorkerOptions {
    */
   register?: boolean;
   /**
-   * Sends reports on (to Sentry) and resolves with the event ids it is done
-   * with: only those are deleted from the worker's outbox; the rest are offered
-   * again later.
+   * Sends reports on (to Sentry) and resolves with what became of them: the
+   * event ids Sentry took (a plain array), or `{ delivered, dropped, retryAt }`
+   * (`dropped`: the app dropped them on purpose, and their counts ride on the
+   * next report; `retryAt`: Sentry asked for a pause until then). Only those
+   * are deleted from the worker's outbox; the rest are offered again later.
    */
-  deliver: (reports: BackendReport[]) => Promise<string[]>;
+  deliver: Deliver;
   /** Receives each window of health aggregates (also addable later with `monitor.onHealth`). */
   onHealth?: HealthListener;
   /**
@@ -81,6 +85,25 @@ function ask(worker: ServiceWorker | null | undefined, type: 'hello' | 'stats' |
   });
 }
 
+/** A new version that has not taken over after this long is waiting on the old one: said in the console. */
+const TAKEOVER_WARN_MS = 10_000;
+
+/** Says when a new version of the worker cannot take over promptly (the old one is still busy). */
+function watchUpdates(reg: ServiceWorkerRegistration): void {
+  reg.addEventListener('updatefound', () => {
+    const next = reg.installing;
+    if (!next) return;
+    const timer = setTimeout(() => {
+      if (next.state === 'installed') {
+        console.warn(`${LOG} a new worker version waits ${TAKEOVER_WARN_MS / 1000} s already for the old one's work to end; the old one observes meanwhile, nothing is lost.`);
+      }
+    }, TAKEOVER_WARN_MS);
+    next.addEventListener('statechange', () => {
+      if (next.state === 'activated' || next.state === 'redundant') clearTimeout(timer);
+    });
+  });
+}
+
 /**
  * Registers the monitoring worker and relays its reports to `deliver`.
  * Never throws: where service workers are unavailable it logs why and does
@@ -92,14 +115,16 @@ export function registerBackendMonitor(options: BackendMonitorOptions): BackendM
   const debug = (...args: unknown[]) => workerOptions.debug && console.debug(LOG, ...args);
   const sw = typeof navigator !== 'undefined' ? navigator.serviceWorker : undefined;
   const scriptPath = new URL(scriptUrl, location.href).pathname;
-  /** Event ids this page already handed to `deliver` and was told are done: a resend is acknowledged at once. */
-  const done = new Set<string>();
-  /**
-   * Reports being handed to `deliver`, by event id: an offer of one again (from
-   * a worker the browser stopped and restarted meanwhile) waits for that answer
-   * instead of sending it twice.
-   */
-  const delivering = new Map<string, Promise<boolean>>();
+  const bridge = createPageBridge({
+    deliver,
+    health: (windows) =>
+      // Health windows are done once every listener has had them (a listener's failure is its own).
+      Promise.all([...healthListeners].map((l) => Promise.resolve().then(() => l(windows)).catch((err: unknown) => console.warn(`${LOG} a health listener failed`, err)))),
+    markDelivered,
+    now: Date.now,
+    warn: (message, err) => console.warn(`${LOG} ${message}`, err),
+    debug: (message) => debug(message),
+  });
   let warnedVersion = false;
   /** The page scope the worker was last told, as JSON. */
   let toldScope: string | undefined;
@@ -143,56 +168,23 @@ export function registerBackendMonitor(options: BackendMonitorOptions): BackendM
       return;
     }
     const msg = parsed.message;
+    // A worker that does not know this page (it forgot it, or this page came back from the back/forward cache).
+    if (msg.type === 'greet') return void greet(event.source as ServiceWorker);
     const port = event.ports[0];
     if (msg.type !== 'reports' || !port) return;
-    // A batch that comes after its deadline (this tab was frozen) has been offered elsewhere: leave it.
-    if (msg.payload.respondBy !== undefined && Date.now() > msg.payload.respondBy) return;
-    // Said at once, before Sentry is asked: a tab that stays silent is passed over.
-    port.postMessage(pageMessage('received', {}));
-    // A change the scope listeners missed (a client that has none) is caught here at the latest.
-    scopeChanged();
-    const fresh = msg.payload.reports.filter((r) => !done.has(r.eventId));
-    const already = msg.payload.reports.filter((r) => done.has(r.eventId)).map((r) => r.eventId);
-    const health = msg.payload.health ?? [];
-    debug(`received ${msg.payload.reports.length} report(s) and ${health.length} health window(s)`);
-    // Health windows are done once every listener has had them (a listener's failure is its own).
-    const healthDone =
-      health.length > 0 &&
-      Promise.all([...healthListeners].map((l) => Promise.resolve().then(() => l(health)).catch((err: unknown) => console.warn(`${LOG} a health listener failed`, err))));
-    const starting = fresh.filter((r) => !delivering.has(r.eventId));
-    if (starting.length > 0) {
-      const accepted = Promise.resolve()
-        .then(() => deliver(starting))
-        .then(
-          (ids) => new Set(ids),
-          (err: unknown) => {
-            console.warn(`${LOG} delivering reports failed; the worker keeps them and offers them again`, err);
-            return new Set<string>();
-          },
-        );
-      for (const { eventId } of starting) {
-        delivering.set(
-          eventId,
-          accepted.then((ids) => {
-            delivering.delete(eventId);
-            if (ids.has(eventId)) done.add(eventId);
-            return ids.has(eventId);
-          }),
-        );
-      }
-    }
-    Promise.all([Promise.all(fresh.map((r) => delivering.get(r.eventId))), healthDone]).then(([results]) => {
-      const ids = fresh.filter((_, i) => results[i]).map((r) => r.eventId);
-      port.postMessage(pageMessage('ack', { eventIds: [...already, ...ids, ...health.map((h) => h.eventId)] }));
+    bridge.batch(msg.payload, {
+      received: () => {
+        port.postMessage(pageMessage('received', {}));
+        // A change the scope listeners missed (a client that has none) is caught here at the latest.
+        scopeChanged();
+      },
+      ack: (payload) => port.postMessage(pageMessage('ack', payload)),
     });
   };
 
   const { query, errors } = workerQuery(workerOptions);
   let ready: Promise<ServiceWorkerRegistration | undefined>;
-  if (workerOptions.enabled === false) {
-    // The kill switch: no registration, and the one an earlier load made goes away.
-    ready = unregisterBackendMonitor({ scriptUrl, scope }).then(() => undefined);
-  } else if (!sw) {
+  if (!sw) {
     console.warn(`${LOG} service workers are unavailable here (an insecure origin, a private window, or an old browser); backend failures are not monitored.`);
     ready = Promise.resolve(undefined);
   } else if (errors.length > 0) {
@@ -220,8 +212,17 @@ export function registerBackendMonitor(options: BackendMonitorOptions): BackendM
         return undefined;
       }
       const url = `${scriptPath}${query.size > 0 ? `?${query}` : ''}`;
+      if (workerOptions.enabled === false) {
+        // The kill switch: the disabled worker takes over like any new version, delivers what
+        // the outbox still holds (to this page, among others), then unregisters itself.
+        if (!existingScript) return undefined;
+        const reg = await sw.register(url, { scope });
+        debug('disabled: the worker delivers what waits, then unregisters itself');
+        return reg;
+      }
       const reg = await sw.register(url, { scope });
       await sw.ready;
+      watchUpdates(reg);
       return reg;
     })().catch((err: unknown) => {
       console.warn(`${LOG} registering ${scriptUrl} failed; backend failures are not monitored.`, err);
@@ -229,7 +230,8 @@ export function registerBackendMonitor(options: BackendMonitorOptions): BackendM
     });
   }
 
-  const active = async () => (await ready)?.active ?? undefined;
+  /** The worker to talk to: this page's controller, or the active one (a page loaded with Shift-reload is not controlled). */
+  const active = async () => sw?.controller ?? (await ready)?.active ?? undefined;
   const hello = async (): Promise<WorkerInfo | undefined> => {
     const reply = await greet(await active());
     if (reply?.type !== 'hello') return undefined;
@@ -246,9 +248,14 @@ export function registerBackendMonitor(options: BackendMonitorOptions): BackendM
   if (typeof window !== 'undefined' && sw) {
     // Back online, or back in view: what waited in the worker (a report from a
     // tab that closed, or from a worker the browser stopped) goes out now.
-    window.addEventListener('online', () => void ask(sw.controller, 'flush'));
+    window.addEventListener('online', () => void active().then((w) => ask(w, 'flush')));
+    // A hello (which flushes too): a worker that forgot this page, or never knew it, learns it again.
     document.addEventListener('visibilitychange', () => {
-      if (document.visibilityState === 'visible') void ask(sw.controller, 'flush');
+      if (document.visibilityState === 'visible') void active().then((w) => greet(w));
+    });
+    // Back from the back/forward cache: the worker may have forgotten this page while it was away.
+    window.addEventListener('pageshow', (event) => {
+      if (event.persisted) void active().then((w) => greet(w));
     });
   }
   sw?.addEventListener('controllerchange', () => void greet(sw.controller));

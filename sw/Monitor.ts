@@ -12,7 +12,7 @@ import type { MonitorConfig } from './config.js';
 import { HealthRecorder } from './health/recorder.js';
 import { RetryTracker } from './observe/retryTracker.js';
 import { PROTOCOL_VERSION, parsePageMessage, workerMessage, zeroStats, type BackendReport, type FailureKind, type WorkerStats } from './protocol.js';
-import { QuotaGate } from './quota/gate.js';
+import { foldKey, QuotaGate, recordOf } from './quota/gate.js';
 import { buildReport, newEventId, retryAfterOf, type Observation } from './report/buildReport.js';
 import { scrubPreview } from './report/scrub.js';
 
@@ -33,7 +33,14 @@ export interface MonitorOptions {
   store?: Store;
   clock?: Clock;
   pages?: Pages;
+  /** navigator.onLine, by default the worker's. */
+  online?: () => boolean;
+  /** New event ids, by default random. */
+  newId?: () => string;
 }
+
+/** Reports held in memory while storage fails, at most; past it, failures are counted on the last one. */
+const MAX_HELD = 100;
 
 export class Monitor {
   readonly config: MonitorConfig;
@@ -43,8 +50,11 @@ export class Monitor {
   readonly relay: Relay;
   readonly health: HealthRecorder;
   readonly stats: WorkerStats = zeroStats();
+  /** Called after a page's acknowledgement was stored (the kill switch checks whether anything still waits). */
+  onDelivered?: () => void;
   #beforeReport?: BeforeReportCallback;
   #clock: Clock;
+  #newId: () => string;
   /** Burst scopes that saw a success since the last failure stored: it ends their sustained-5xx episode. */
   #succeeded = new Set<string>();
 
@@ -52,6 +62,7 @@ export class Monitor {
     this.config = options.config;
     this.#beforeReport = options.beforeReport;
     this.#clock = options.clock ?? systemClock;
+    this.#newId = options.newId ?? newEventId;
     this.store = options.store ?? new IdbStore();
     this.gate = new QuotaGate(this.config);
     this.relay = new Relay({
@@ -59,16 +70,20 @@ export class Monitor {
       clock: this.#clock,
       pages: options.pages ?? swPages,
       gate: this.gate,
-      newId: newEventId,
-      online: () => self.navigator.onLine,
+      newId: this.#newId,
+      online: options.online ?? (() => self.navigator.onLine),
       batchMs: this.config.batchMs,
       batchSize: this.config.batchSize,
-      delivered: (n) => void (this.stats.delivered += n),
+      delivered: (n) => {
+        this.stats.delivered += n;
+        this.onDelivered?.();
+      },
       internalError: (err) => this.internalError(err),
     });
     this.health = new HealthRecorder(this.store, this.#clock, this.config.healthIntervalMs, {
       stored: () => this.relay.added(),
       internalError: (err) => this.internalError(err),
+      newId: this.#newId,
     });
   }
 
@@ -120,9 +135,16 @@ export class Monitor {
       const scopes = this.health.scopesOf(o.url);
       const succeeded = new Set(this.#succeeded);
       this.#succeeded.clear();
-      const decision = await this.store.tx((tx) =>
-        this.gate.capture(tx, r, { clientId, now, notBefore, burstScopes: scopes, succeeded: (s) => succeeded.has(s), newId: newEventId }),
-      );
+      let decision;
+      try {
+        decision = await this.store.tx((tx) =>
+          this.gate.capture(tx, r, { clientId, now, notBefore, burstScopes: scopes, succeeded: (s) => succeeded.has(s), newId: this.#newId }),
+        );
+      } catch (err) {
+        // Storage refused (quota, private mode, eviction): the failure is kept in memory and offered at once.
+        this.#holdInMemory(r, clientId, now, err);
+        return undefined;
+      }
       this.log('captured', decision, r.url);
       if (decision === 'event') this.stats.reported++;
       this.relay.added();
@@ -132,6 +154,24 @@ export class Monitor {
       return undefined;
     } finally {
       this.stats.storing--;
+    }
+  }
+
+  /**
+   * A failure whose write-ahead failed: held in memory (folded into one held
+   * already for its fingerprint and not yet offered), offered to pages at once,
+   * and counted as `storage_failed` in health. Only a worker stopped before a
+   * page takes it loses it.
+   */
+  #holdInMemory(report: BackendReport, clientId: string, now: number, err: unknown): void {
+    this.stats.storageFailed++;
+    console.warn('[gatewayz-sw-monitor] storing a failure failed; it is held in memory and offered to the page now:', err);
+    try {
+      this.health.storageFailed(report.url || 'about:blank');
+      this.stats.reported++;
+      this.relay.hold(recordOf(report, clientId, now), foldKey(report), MAX_HELD);
+    } catch (e) {
+      this.internalError(e);
     }
   }
 
@@ -181,12 +221,27 @@ export class Monitor {
     } catch (err) {
       this.internalError(err);
     }
-    return { ...this.stats, pending, flushing: this.relay.busy };
+    return { ...this.stats, pending: pending + this.relay.held, flushing: this.relay.busy };
   }
 
-  /** Answers the pages' messages: hello (then sends them what waits), stats, flush. */
+  /**
+   * Answers the pages' messages: hello (then sends them what waits), stats,
+   * flush. And takes part in updates: once a newer version is installing this
+   * one takes no new batches (so the browser can activate the new one
+   * promptly), and a version that activates offers again at once what the one
+   * it replaced had offered.
+   */
   listen(info: () => { version: string; observing: boolean; configErrors: string[] }): void {
     self.addEventListener('message', (event) => handlePageMessage(this, event, info));
+    self.addEventListener('activate', (event) => event.waitUntil(this.relay.takeOver().catch((err: unknown) => this.internalError(err))));
+    const reg = self.registration;
+    reg?.addEventListener?.('updatefound', () => {
+      const next = reg.installing;
+      if (!next || next === self.serviceWorker) return;
+      this.relay.retire(true);
+      // A new version that fails to install leaves this one in charge again.
+      next.addEventListener('statechange', () => next.state === 'redundant' && this.relay.retire(false));
+    });
   }
 }
 
@@ -205,8 +260,10 @@ export function handlePageMessage(
   const work = (async () => {
     switch (msg.type) {
       case 'hello':
+        // The bridge is stored before the reply: a worker stopped in between never forgets a page that was answered.
+        await monitor?.relay.hello(source.id, msg.payload.page, false);
         port?.postMessage(workerMessage('hello', { ...info(), protocol: PROTOCOL_VERSION }));
-        await monitor?.relay.hello(source.id, msg.payload.page);
+        await monitor?.relay.flush(source.id, true);
         break;
       case 'scope':
         await monitor?.relay.hello(source.id, msg.payload, false);

@@ -4,6 +4,7 @@
  */
 import type { Route } from 'workbox-routing';
 import { parseConfig } from './config.js';
+import { drainThenLeave } from './drainThenLeave.js';
 import { handlePageMessage, type Monitor } from './Monitor.js';
 import { addMonitorRoute } from './observe/addMonitorRoute.js';
 import { VERSION } from './version.js';
@@ -30,12 +31,7 @@ function handle(event: FetchEvent): Promise<Response> | undefined {
   return route?.handler.handle({ url, request, event, params: undefined });
 }
 
-// Take over at once: a monitor that waits for every tab to close sees nothing.
-self.addEventListener('install', (event) => {
-  void self.skipWaiting();
-  addStaticRoutes(event);
-});
-self.addEventListener('activate', (event) => event.waitUntil(self.clients.claim()));
+const info = () => ({ version: VERSION, observing: monitor !== undefined, configErrors: errors });
 
 type RouterRule = { condition: Record<string, unknown>; source: 'network' };
 type InstallEventWithRoutes = ExtendableEvent & { addRoutes?: (rules: RouterRule[]) => Promise<void> };
@@ -65,11 +61,21 @@ if (errors.length > 0) {
   for (const e of errors) console.error(e);
   console.error('[gatewayz-sw-monitor] observing nothing: requests pass through untouched.');
 } else if (!config.enabled) {
-  // Kill switch: pass everything through and leave; the next load is uncontrolled.
-  self.addEventListener('activate', (event) => event.waitUntil(self.registration.unregister()));
+  // Kill switch: pass everything through, deliver what waits, then leave; the next load is uncontrolled.
+  drainThenLeave(config, info);
 } else {
   monitor = addMonitorRoute(router, config);
+  monitor.listen(info);
 }
+if (config.enabled || errors.length > 0) {
+  // Take over at once: a monitor that waits for every tab to close sees nothing.
+  self.addEventListener('install', (event) => {
+    void self.skipWaiting();
+    addStaticRoutes(event);
+  });
+  self.addEventListener('activate', (event) => event.waitUntil(self.clients.claim()));
+}
+if (!monitor && errors.length > 0) self.addEventListener('message', (event) => handlePageMessage(undefined, event, info));
 
 self.addEventListener('fetch', (event) => {
   // Early return: without respondWith, the browser handles the request as if
@@ -89,6 +95,3 @@ self.addEventListener('fetch', (event) => {
   event.respondWith(response.catch(() => Response.error()));
 });
 
-self.addEventListener('message', (event) =>
-  handlePageMessage(monitor, event, () => ({ version: VERSION, observing: monitor !== undefined, configErrors: errors })),
-);

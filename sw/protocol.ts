@@ -13,7 +13,7 @@ export type { HealthReport };
 
 export const PROTOCOL_SOURCE = 'gatewayz-sw-monitor';
 /** Bumped whenever a message or report changes shape incompatibly. */
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 
 /**
  * Who saw a failure: the Sentry scope of the page that made the request, as its
@@ -105,6 +105,8 @@ export interface WorkerStats {
   reported: number;
   /** Reports a page acknowledged (health windows are not counted). */
   delivered: number;
+  /** Failures whose write-ahead storage refused (quota, private mode, eviction): held in memory and offered at once. */
+  storageFailed: number;
   /** Exceptions inside the monitor, caught so they never touched a request. */
   internalErrors: number;
   /** Failures seen but not yet written to the outbox (a few milliseconds' worth, normally). */
@@ -115,17 +117,34 @@ export interface WorkerStats {
   flushing: boolean;
 }
 
-export const zeroStats = (): WorkerStats => ({ fetchEvents: 0, observed: 0, failures: 0, reported: 0, delivered: 0, internalErrors: 0, storing: 0, pending: 0, flushing: false });
+export const zeroStats = (): WorkerStats => ({ fetchEvents: 0, observed: 0, failures: 0, reported: 0, delivered: 0, storageFailed: 0, internalErrors: 0, storing: 0, pending: 0, flushing: false });
 
 export type WorkerMessage =
   | { source: typeof PROTOCOL_SOURCE; v: number; type: 'reports'; payload: { reports: BackendReport[]; health?: HealthReport[]; respondBy?: number } }
   | { source: typeof PROTOCOL_SOURCE; v: number; type: 'hello'; payload: WorkerInfo }
-  | { source: typeof PROTOCOL_SOURCE; v: number; type: 'stats'; payload: WorkerStats };
+  | { source: typeof PROTOCOL_SOURCE; v: number; type: 'stats'; payload: WorkerStats }
+  /** The worker sees a page whose bridge it does not know (a worker that forgot it, a page restored from the back/forward cache): say hello. */
+  | { source: typeof PROTOCOL_SOURCE; v: number; type: 'greet'; payload: Record<string, never> };
+
+/**
+ * What a page did with a batch. `eventIds`: Sentry answered 2xx for the
+ * envelope that carried each (the page has already deleted them from the
+ * outbox itself). `dropped`: the app dropped them on purpose (beforeSend or an
+ * event processor returned null, sampling): deleted, and the counts they carry
+ * go on the next report. Everything else offered was not delivered and is
+ * offered again. `retryAt`: Sentry asked for no events before this time
+ * (Retry-After, X-Sentry-Rate-Limits), epoch ms.
+ */
+export interface AckPayload {
+  eventIds: string[];
+  dropped?: string[];
+  retryAt?: number;
+}
 
 export type PageMessage =
   | { source: typeof PROTOCOL_SOURCE; v: number; type: 'hello'; payload: { version: string; page?: PageScope } }
   | { source: typeof PROTOCOL_SOURCE; v: number; type: 'scope'; payload: PageScope }
-  | { source: typeof PROTOCOL_SOURCE; v: number; type: 'ack'; payload: { eventIds: string[] } }
+  | { source: typeof PROTOCOL_SOURCE; v: number; type: 'ack'; payload: AckPayload }
   /** Sent on a batch's port the moment the page gets it, before Sentry is asked: a page that says nothing is frozen or gone. */
   | { source: typeof PROTOCOL_SOURCE; v: number; type: 'received'; payload: Record<string, never> }
   | { source: typeof PROTOCOL_SOURCE; v: number; type: 'stats'; payload: Record<string, never> }
@@ -210,6 +229,8 @@ export function parseWorkerMessage(data: unknown): { message: WorkerMessage } | 
         : null;
     case 'stats':
       return num(p.observed) && num(p.failures) && num(p.internalErrors) ? { message: data as WorkerMessage } : null;
+    case 'greet':
+      return { message: data as WorkerMessage };
     default:
       return null;
   }
@@ -224,8 +245,10 @@ export function parsePageMessage(data: unknown): PageMessage | null {
       return str(p.version) && (p.page === undefined || isPageScope(p.page)) ? (data as PageMessage) : null;
     case 'scope':
       return isPageScope(p) ? (data as PageMessage) : null;
-    case 'ack':
-      return Array.isArray(p.eventIds) && p.eventIds.length <= 10_000 && p.eventIds.every(str) ? (data as PageMessage) : null;
+    case 'ack': {
+      const ids = (x: unknown) => Array.isArray(x) && x.length <= 10_000 && x.every(str);
+      return ids(p.eventIds) && (p.dropped === undefined || ids(p.dropped)) && optNum(p.retryAt) ? (data as PageMessage) : null;
+    }
     case 'stats':
     case 'flush':
     case 'received':

@@ -44,16 +44,24 @@ describe('fold', () => {
     expect(events[1]!.firstSeen).toBe(10_000);
   });
 
-  it('a trailing summary goes only once the failure has stopped: a full window after its window ended', async () => {
+  it('a window that closes with occurrences no event carried sends their count then, and starts the next window: one event per window', async () => {
     const { capture, sweep, reports } = setup();
     await capture(report('/v1/a', 0), 0);
     await capture(report('/v1/a', 5_000, 'openrouter'), 5_000);
     await capture(report('/v1/a', 6_000, 'groq'), 6_000);
-    expect(await sweep(100_000)).toBe(120_000);
+    expect(await sweep(30_000)).toBe(60_000);
     expect(reports()).toHaveLength(1);
-    await sweep(120_000);
+    // The window closes: its count leaves now, not a window later.
+    expect(await sweep(60_000)).toBe(120_000);
     const summary = reports().find((r) => r.occurrences === 2)!;
     expect(summary).toMatchObject({ firstSeen: 5_000, lastSeen: 6_000, gateway: 'groq', occurrencesByGateway: { openrouter: 1, groq: 1 } });
+    // The failure goes on: it folds into the window the summary started, and leaves when that one closes.
+    expect(await capture(report('/v1/a', 70_000), 70_000)).toBe('folded');
+    await sweep(120_000);
+    expect(reports().map((r) => r.occurrences)).toEqual([1, 2, 1]);
+    // A window with nothing in it ends the fold: the next failure is an event at once.
+    await sweep(180_000);
+    expect(await capture(report('/v1/a', 181_000), 181_000)).toBe('event');
   });
 
   it('keeps per-gateway counts inside a fold, and the fingerprint ignores the gateway', async () => {
@@ -66,6 +74,39 @@ describe('fold', () => {
     expect(last.occurrences).toBe(3);
     expect(last.occurrencesByGateway).toEqual({ x: 1, y: 1, z: 1 });
     expect(foldKey(report('/v1/a', 0, 'x'))).toBe(foldKey(report('/v1/a', 0, 'y')));
+  });
+});
+
+describe('an event the app dropped on purpose (sampling, beforeSend)', () => {
+  it('goes, and the occurrences and held-back count it carried ride on its fingerprint\'s next report: totals stay right', async () => {
+    const { store, gate, capture, sweep, reports } = setup({ maxEventsPerMinute: 1 });
+    const first = report('/v1/a', 0);
+    await capture(first, 0);
+    // Two more of it folded, and one other failure held back by the limit (1 a minute).
+    await capture(report('/v1/a', 1_000), 1_000);
+    await capture(report('/v1/b', 2_000), 2_000);
+    // The first event, by the time it is offered, carries 300 occurrences and 2000 held back; the app drops it.
+    const stored = [...store.outbox.values()][0]!;
+    stored.report = { ...(stored.report as BackendReport), occurrences: 300, heldBack: 2000 };
+    store.outbox.set(stored.eventId, stored);
+    expect(await store.tx((tx) => gate.carry(tx, first.eventId, 3_000))).toBe(true);
+    expect(reports()).toEqual([]);
+    // Carried again: the record is gone, nothing counted twice.
+    expect(await store.tx((tx) => gate.carry(tx, first.eventId, 3_000))).toBe(false);
+    // The window closes: its summary carries the 300 dropped plus the 1 folded; the held back (2000 + 1) rides on it too.
+    await sweep(60_000);
+    const [summary] = reports();
+    expect(summary).toMatchObject({ endpoint: '/v1/a', occurrences: 301, heldBack: 2001, firstSeen: 0, lastSeen: 1_000 });
+  });
+
+  it('a dropped burst alert counts as suppressed on the next alert', async () => {
+    const { store, gate } = setup();
+    const now = 0;
+    await store.tx(async (tx) => {
+      await tx.put({ eventId: 'b'.repeat(32), clientId: '', createdAt: now, attempts: 0, notBefore: now, leaseUntil: 0, report: { ...report('*', now), kind: 'burst', burst: { scope: 'gateway', key: 'g', reason: 'rate', count: 12, suppressed: 2 } } });
+    });
+    await store.tx((tx) => gate.carry(tx, 'b'.repeat(32), now));
+    expect((store.meta.get('limit') as LimitState).suppressedAlerts).toBe(3);
   });
 });
 

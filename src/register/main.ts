@@ -14,7 +14,7 @@ import { createIsolatedClient } from '../createIsolatedClient.js';
 import { deliverToSentry, type Deliver } from '../deliverToSentry.js';
 import { findPageSentryClient } from '../findPageSentryClient.js';
 import { pageScopeOf, watchScopes } from '../pageScopeOf.js';
-import { registerBackendMonitor, unregisterBackendMonitor, type BackendMonitor, type WorkerOptions } from '../registerBackendMonitor.js';
+import { registerBackendMonitor, type BackendMonitor, type DeliveryResult, type WorkerOptions } from '../registerBackendMonitor.js';
 import type { BackendReport, PageScope } from '../../sw/protocol.js';
 
 const LOG = '[gatewayz-sw-monitor]';
@@ -62,6 +62,7 @@ const options: WorkerOptions & { scriptUrl?: string; scope?: string } = {
   burstPerMinute: num(data.burstPerMinute),
   sustained5xxMs: num(data.sustained5xxMs),
   debug: bool(data.debug),
+  enabled: bool(data.enabled),
   scriptUrl: data.scriptUrl,
   scope: data.scope,
 };
@@ -112,23 +113,21 @@ function chooseSink(): Sink | undefined {
   return sink;
 }
 
-async function deliverReports(reports: BackendReport[]): Promise<string[]> {
+async function deliverReports(reports: BackendReport[]): Promise<DeliveryResult> {
   const deliver = chooseSink()?.deliver;
   if (!deliver) {
     if (!warned) {
       warned = true;
       console.warn(`${LOG} ${reports.length} backend failure report(s) have nowhere to go: this page has no Sentry client and the script tag no data-dsn. Add data-dsn="https://<key>@<org>.ingest.sentry.io/<project>". They wait in the worker until then.`);
     }
-    return [];
+    return { delivered: [] };
   }
   return deliver(reports);
 }
 
 let monitor: BackendMonitor | undefined;
-if (bool(data.enabled) === false) {
-  // The kill switch: take the worker away; the next load is uncontrolled.
-  void unregisterBackendMonitor({ scriptUrl: options.scriptUrl, scope: options.scope });
-} else {
+{
+  // (data-enabled="false", the kill switch: the disabled worker delivers what waits, through this page too, then unregisters itself.)
   const sendHealth = createHealthMetricsSender((points) => captureMetricPoints(points, chooseSink()?.scope));
   monitor = registerBackendMonitor({
     ...options,

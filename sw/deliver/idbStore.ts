@@ -1,9 +1,9 @@
 import { openDB, type DBSchema, type IDBPDatabase, type IDBPTransaction } from 'idb';
 import type { OutboxRecord, Store, Tx } from './store.js';
 
-/** Bump with a migration step in `upgrade` whenever the stored shape changes. */
-export const OUTBOX_DB = 'gatewayz-sw-monitor';
-export const OUTBOX_SCHEMA_VERSION = 2;
+import { OUTBOX_DB, OUTBOX_SCHEMA_VERSION } from './outboxDb.js';
+
+export { OUTBOX_DB, OUTBOX_SCHEMA_VERSION };
 
 interface Schema extends DBSchema {
   outbox: { key: string; value: OutboxRecord; indexes: { createdAt: number } };

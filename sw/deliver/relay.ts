@@ -19,8 +19,8 @@
  *   stops between picking a batch and posting it delays those records by
  *   seconds, not by the whole acknowledgement deadline.
  */
-import type { PageScope } from '../protocol.js';
-import type { QuotaGate } from '../quota/gate.js';
+import type { BackendReport, PageScope } from '../protocol.js';
+import { foldKey, type QuotaGate } from '../quota/gate.js';
 import type { Clock, OutboxRecord, Store, Tx } from './store.js';
 
 /** How long a page has to say it received a batch. */
@@ -34,6 +34,8 @@ export const OFFER_LEASE_MS = RECEIPT_MS + 1500;
 const MAX_BACKOFF_MS = 60_000;
 /** A page that missed a receipt deadline is passed over this long, or until it speaks again. */
 const UNRESPONSIVE_MS = 10_000;
+/** Backoff after a page answered without Sentry taking a record: 2 s, 4 s, ... up to a minute. */
+const backoff = (attempts: number) => Math.min(MAX_BACKOFF_MS, 1000 * 2 ** Math.min(attempts, 6));
 /** Records picked per flush at most; the rest go in the next. */
 const MAX_CLAIM = 200;
 
@@ -46,8 +48,12 @@ export interface PageInfo {
 export interface OfferResult {
   /** The page said it received the batch before `respondBy`. */
   received: boolean;
-  /** Event ids the page is done with (Sentry took them, or the app dropped them on purpose). */
+  /** Event ids Sentry took (answered 2xx); the page deleted them from storage itself. */
   acked: string[];
+  /** Event ids the app dropped on purpose: their counts ride on the next report. */
+  dropped?: string[];
+  /** Sentry asked for no events before this time (epoch ms). */
+  retryAt?: number;
 }
 
 /** The pages of the site, as the relay sees them. */
@@ -58,6 +64,8 @@ export interface Pages {
    * deadline passed. Calls `received` when the page says it has the batch.
    */
   offer(pageId: string, records: OutboxRecord[], respondBy: number, ackBy: number, received: () => void): Promise<OfferResult>;
+  /** Asks a page whose bridge the worker does not know to say hello. */
+  greet?(pageId: string): void;
 }
 
 interface Bridge {
@@ -95,9 +103,56 @@ export class Relay {
   #loading?: Promise<Map<string, Bridge>>;
   #unresponsive = new Map<string, number>();
   #greeting = 0;
+  /** Pages asked to say hello by this worker (once each). */
+  #greeted = new Set<string>();
+  /** Reports whose write-ahead failed (storage refused): held here and offered like the others. */
+  #memory: OutboxRecord[] = [];
+  /** Of those, the ones offered now. */
+  #memoryOffered = new Set<string>();
+  /** A newer version of the worker is taking over: no new batches from this one. */
+  #retiring = false;
 
   constructor(options: RelayOptions) {
     this.#o = options;
+  }
+
+  /** A report the outbox could not store: kept in memory and offered at once (it is lost only if this worker stops first). */
+  hold(record: OutboxRecord, key: string, max: number): void {
+    const r = record.report as BackendReport;
+    const same = this.#memory.find((m) => !this.#memoryOffered.has(m.eventId) && m.report.kind !== 'health' && foldKey(m.report) === key);
+    const into = same ?? (this.#memory.length >= max ? this.#memory.find((m) => !this.#memoryOffered.has(m.eventId) && m.report.kind !== 'health') : undefined);
+    if (into) {
+      const m = into.report as BackendReport;
+      if (same) m.occurrences += r.occurrences;
+      else m.heldBack = (m.heldBack ?? 0) + r.occurrences + (r.heldBack ?? 0);
+      m.lastSeen = Math.max(m.lastSeen, r.lastSeen);
+    } else this.#memory.push(record);
+    this.flushSoon(0);
+  }
+
+  /** Reports held in memory because storage failed. */
+  get held(): number {
+    return this.#memory.length;
+  }
+
+  /** A newer version is installing: take no new batches, so this one finishes its work and the new one activates promptly. */
+  retire(retiring: boolean): void {
+    this.#retiring = retiring;
+    if (!retiring) this.flushSoon(0);
+  }
+
+  /**
+   * A new version took over: what the replaced one had offered is offered
+   * again now, not when its leases run out (a page still sending one joins
+   * that send; one Sentry took was deleted by its page). Marked offered
+   * (leaseUntil 0), never unoffered: a page may have it.
+   */
+  async takeOver(): Promise<void> {
+    const now = this.#o.clock.now();
+    await this.#o.store.tx(async (tx) => {
+      for (const r of await tx.all()) if (r.leaseUntil !== undefined && r.leaseUntil > now) await tx.put({ ...r, leaseUntil: 0 });
+    });
+    void this.flush(undefined, true);
   }
 
   /** The pages that said hello, from storage on first use: a restarted worker still knows them. */
@@ -190,6 +245,7 @@ export class Relay {
 
   async #flushOnce(prefer: string | undefined, ignoreBackoff: boolean): Promise<void> {
     this.#waiting = 0;
+    if (this.#retiring) return;
     const { store, clock, gate } = this.#o;
     const listedAt = clock.now();
     const open = await this.#o.pages.list();
@@ -210,8 +266,14 @@ export class Relay {
       if (forgot) await tx.putMeta('bridges', Object.fromEntries(bridges));
       const ready = open.filter((p) => bridges.has(p.id) && !((this.#unresponsive.get(p.id) ?? 0) > now));
       let wake = (await gate.sweep(tx, now, this.#o.newId, this.#o.online())) ?? Infinity;
+      // Sentry said to wait (429, Retry-After): reports wait; health windows go as metrics, another category.
+      const retryAt = (await tx.getMeta<number>('retryAt')) ?? 0;
       const claimed: OutboxRecord[] = [];
       for (const r of await tx.all()) {
+        if (r.report.kind !== 'health' && retryAt > now) {
+          wake = Math.min(wake, retryAt);
+          continue;
+        }
         if (r.leaseUntil !== undefined && r.leaseUntil > now) {
           wake = Math.min(wake, r.leaseUntil);
           continue;
@@ -233,6 +295,19 @@ export class Relay {
       return { claimed, wake, ready, bridges };
     });
     this.#bridges = bridges;
+    // Pages the worker does not know (it forgot them, or they never reached it): ask them to say hello.
+    for (const p of open) {
+      if (bridges.has(p.id) || this.#greeted.has(p.id)) continue;
+      this.#greeted.add(p.id);
+      this.#o.pages.greet?.(p.id);
+    }
+    if (ready.length > 0) {
+      for (const r of this.#memory) {
+        if (this.#memoryOffered.has(r.eventId) || (r.report.kind !== 'health' && r.notBefore > now && !ignoreBackoff)) continue;
+        this.#memoryOffered.add(r.eventId);
+        claimed.push(r);
+      }
+    }
     if (ready.length === 0) for (const until of this.#unresponsive.values()) if (until > now) this.wakeAt(until);
     if (wake < Infinity) this.wakeAt(wake);
     if (claimed.length === 0) return;
@@ -274,23 +349,43 @@ export class Relay {
     await held;
     const now = clock.now();
     const acked = new Set(result.acked);
+    const dropped = new Set(result.dropped ?? []);
+    const retryAt = result.retryAt ?? 0;
     if (!result.received) this.#unresponsive.set(pageId, now + UNRESPONSIVE_MS);
-    let retryAt = Infinity;
+    let again = Infinity;
+    const inMemory = records.filter((r) => this.#memoryOffered.has(r.eventId));
+    for (const r of inMemory) {
+      this.#memoryOffered.delete(r.eventId);
+      if (acked.has(r.eventId) || dropped.has(r.eventId)) this.#memory.splice(this.#memory.indexOf(r), 1);
+      else if (result.received) {
+        r.attempts++;
+        r.notBefore = Math.max(retryAt, now + backoff(r.attempts));
+        again = Math.min(again, r.notBefore);
+      }
+    }
     await store.tx(async (tx) => {
+      if (retryAt > now && retryAt > ((await tx.getMeta<number>('retryAt')) ?? 0)) await tx.putMeta('retryAt', retryAt);
       for (const r of records) {
-        const stored = await tx.get(r.eventId);
-        // Only while it is still ours: the lease this offer took.
-        if (!stored || stored.leaseUntil !== r.leaseUntil) continue;
+        if (inMemory.includes(r)) continue;
+        // Sentry has it (its page deleted it already, unless the page could not reach storage).
         if (acked.has(r.eventId)) {
           await tx.delete(r.eventId);
           continue;
         }
+        // Dropped on purpose by the app: gone, its counts moved on, in this transaction.
+        if (dropped.has(r.eventId)) {
+          await this.#o.gate.carry(tx, r.eventId, now);
+          continue;
+        }
+        const stored = await tx.get(r.eventId);
+        // Only while it is still ours: the lease this offer took.
+        if (!stored || stored.leaseUntil !== r.leaseUntil) continue;
         stored.leaseUntil = 0;
         if (result.received) {
-          // The page answered but Sentry did not take it: again later, with backoff.
+          // The page answered but Sentry did not take it: again later, with backoff (or when Sentry said).
           stored.attempts++;
-          stored.notBefore = now + Math.min(MAX_BACKOFF_MS, 1000 * 2 ** Math.min(stored.attempts, 6));
-          retryAt = Math.min(retryAt, stored.notBefore);
+          stored.notBefore = Math.max(retryAt, now + backoff(stored.attempts));
+          again = Math.min(again, stored.notBefore);
         }
         await tx.put(stored);
       }
@@ -299,6 +394,6 @@ export class Relay {
     const reports = records.filter((r) => acked.has(r.eventId) && r.report.kind !== 'health').length;
     if (reports > 0) this.#o.delivered?.(reports);
     if (!result.received) this.flushSoon(0);
-    else if (retryAt < Infinity) this.wakeAt(retryAt);
+    else if (again < Infinity) this.wakeAt(again);
   }
 }

@@ -11,7 +11,8 @@ const RECEIPT_GRACE_MS = 500;
 /** The site's window clients, and batches to them over a MessageChannel per batch. */
 export const swPages: Pages = {
   async list() {
-    const windows = (await self.clients.matchAll({ type: 'window' })) as WindowClient[];
+    // Uncontrolled ones too: a page loaded with Shift-reload still has a bridge that can deliver.
+    const windows = (await self.clients.matchAll({ type: 'window', includeUncontrolled: true })) as WindowClient[];
     return windows.map((c) => ({ id: c.id, focused: c.focused, visible: c.visibilityState === 'visible' }));
   },
 
@@ -23,22 +24,24 @@ export const swPages: Pages = {
       const offered = new Set(records.map((r) => r.eventId));
       let timer: ReturnType<typeof setTimeout>;
       let received = false;
-      const done = (acked: string[]) => {
+      const done = (result: Omit<OfferResult, 'received'>) => {
         clearTimeout(timer);
         channel.port1.close();
-        resolve({ received, acked });
+        resolve({ received, ...result });
       };
-      timer = setTimeout(() => done([]), respondBy + RECEIPT_GRACE_MS - Date.now());
+      const none = { acked: [] };
+      timer = setTimeout(() => done(none), respondBy + RECEIPT_GRACE_MS - Date.now());
       channel.port1.onmessage = (event: MessageEvent) => {
         const msg = parsePageMessage(event.data);
         if (msg?.type === 'received' && !received) {
           received = true;
           onReceived();
           clearTimeout(timer);
-          timer = setTimeout(() => done([]), ackBy - Date.now());
+          timer = setTimeout(() => done(none), ackBy - Date.now());
         } else if (msg?.type === 'ack') {
           received = true;
-          done(msg.payload.eventIds.filter((id) => offered.has(id)));
+          const { eventIds, dropped = [], retryAt } = msg.payload;
+          done({ acked: eventIds.filter((id) => offered.has(id)), dropped: dropped.filter((id) => offered.has(id)), retryAt });
         }
       };
       const reports: BackendReport[] = [];
@@ -49,5 +52,9 @@ export const swPages: Pages = {
       }
       client.postMessage(workerMessage('reports', health.length > 0 ? { reports, health, respondBy } : { reports, respondBy }), [channel.port2]);
     });
+  },
+
+  greet(pageId) {
+    void self.clients.get(pageId).then((client) => client?.postMessage(workerMessage('greet', {})));
   },
 };

@@ -9,6 +9,9 @@ import type { FailureKind } from '../protocol.js';
 
 export const BUCKETS = 64;
 
+/** What health counts failures by: the report kinds, and the failures storage refused. */
+export type HealthFailure = FailureKind | 'storage_failed';
+
 /** The bucket of a duration: 0 holds ≤ 1 ms; bucket i holds (2^((i-1)/4), 2^(i/4)] ms. */
 export function bucketOf(ms: number): number {
   return ms <= 1 ? 0 : Math.min(BUCKETS - 1, Math.ceil(Math.log2(ms) * 4));
@@ -24,7 +27,8 @@ export interface HealthSeries {
   endpoint: string;
   gateway: string;
   requests: number;
-  failures: Partial<Record<FailureKind, number>>;
+  /** By kind; `storage_failed` counts failures whose write-ahead storage refused (they are among the others too). */
+  failures: Partial<Record<HealthFailure, number>>;
   /**
    * Timed-out requests whose answer came after all (counted among
    * `failures.timeout` too): timeouts minus late is "never answered".
@@ -100,7 +104,7 @@ export class HealthAggregator {
    * stalled after its headers), in this window even when the request was
    * counted in an earlier one (a stream may outlast a window).
    */
-  fail(origin: string, endpoint: string, gateway: string, failure: FailureKind): void {
+  fail(origin: string, endpoint: string, gateway: string, failure: HealthFailure): void {
     const s = this.#series(origin, endpoint, gateway);
     s.failures[failure] = (s.failures[failure] ?? 0) + 1;
   }

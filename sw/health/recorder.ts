@@ -68,6 +68,13 @@ export class HealthRecorder {
     this.#touched();
   }
 
+  /** Counts a failure whose write-ahead storage refused (the request itself was counted already). */
+  storageFailed(url: string): void {
+    const u = new URL(url);
+    this.#agg.fail(u.origin, this.#template(u.pathname), gatewayOf(u), 'storage_failed');
+    this.#touched();
+  }
+
   /** Counts a request (or, with countRequest false, a failure found after it was counted); returns its scopes. */
   record(url: string, durationMs: number, failure: FailureKind | undefined, countRequest: boolean): Array<['gateway' | 'endpoint', string]> {
     const u = new URL(url);

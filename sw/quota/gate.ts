@@ -266,8 +266,46 @@ export class QuotaGate {
   }
 
   /**
-   * Ends what time ends: fold windows whose failure stopped send their count
-   * as a trailing summary; a held-back count with a free slot goes out as a
+   * The app dropped a report on purpose (its beforeSend or an event processor
+   * returned null, or sampling): the record goes, in the same transaction as
+   * its counts move on. The occurrences it stood for ride on its
+   * fingerprint's next report (through the fold window, which a window
+   * close sends out), what it carried as held back rides on the next report
+   * admitted or on the rate-limited summary, and a burst alert counts as
+   * suppressed on the next alert. Nothing it counted is lost.
+   */
+  async carry(tx: Tx, eventId: string, now: number): Promise<boolean> {
+    const record = await tx.get(eventId);
+    if (!record) return false;
+    await tx.delete(eventId);
+    const r = record.report;
+    if (r.kind === 'health') return true;
+    const limit = (await tx.getMeta<LimitState>('limit')) ?? emptyLimit();
+    if (r.kind === 'burst') limit.suppressedAlerts += 1 + (r.burst?.suppressed ?? 0);
+    limit.heldBack += r.heldBack ?? 0;
+    if (r.occurrences > 0) {
+      const W = this.#config.dedupeWindowMs;
+      const key = `fold ${foldKey(r)}`;
+      const fold = await tx.getMeta<FoldState>(key);
+      if (W <= 0) limit.heldBack += r.occurrences;
+      else {
+        const f: FoldState = fold ?? { windowStart: now, pending: 0, pendingByGateway: {}, firstSeen: r.firstSeen, lastSeen: r.lastSeen };
+        if (f.pending === 0 || r.firstSeen < f.firstSeen) f.firstSeen = r.firstSeen;
+        f.lastSeen = Math.max(f.lastSeen, r.lastSeen);
+        f.pending += r.occurrences;
+        for (const [g, n] of Object.entries(r.occurrencesByGateway ?? { [r.gateway]: r.occurrences })) f.pendingByGateway[g] = (f.pendingByGateway[g] ?? 0) + n;
+        const { heldBack: _h, occurrencesByGateway: _o, ...last } = r;
+        f.last ??= { ...last, occurrences: 1 };
+        await tx.putMeta(key, f);
+      }
+    }
+    await tx.putMeta('limit', limit);
+    return true;
+  }
+
+  /**
+   * Ends what time ends: fold windows that closed send the count no event
+   * carried as a summary; a held-back count with a free slot goes out as a
    * `rate_limited` summary; stale windows and burst tracks are forgotten.
    * Returns when it next has something to do (or undefined).
    */
@@ -283,12 +321,14 @@ export class QuotaGate {
     folds.sort((a, b) => a[1].windowStart - b[1].windowStart);
     let excess = folds.length - MAX_FOLDS;
     for (const [key, f] of folds) {
-      const stopped = now >= f.windowStart + 2 * W;
-      if (excess-- > 0 && !stopped) {
+      const closed = now >= f.windowStart + W;
+      if (excess-- > 0 && !(closed && f.pending > 0)) {
         limit.heldBack += f.pending;
         await tx.deleteMeta(key);
         changed = true;
-      } else if (f.pending > 0 && stopped && f.last) {
+      } else if (f.pending > 0 && closed && f.last) {
+        // The window closed with occurrences no event carried: their count leaves now, and
+        // a new window starts, so a steady failure still makes one event per window.
         const report: BackendReport = {
           ...f.last,
           eventId: newId(),
@@ -299,14 +339,15 @@ export class QuotaGate {
         delete report.heldBack;
         delete report.occurrencesByGateway;
         if (Object.keys(f.pendingByGateway).length > 1) report.occurrencesByGateway = f.pendingByGateway;
-        await tx.deleteMeta(key);
+        writes.push(tx.putMeta(key, { windowStart: now, pending: 0, pendingByGateway: {}, firstSeen: now, lastSeen: now } satisfies FoldState));
         await this.#admit(tx, limit, room, writes, report, '', now, now);
+        wake = Math.min(wake, now + W);
         changed = true;
-      } else if (f.pending === 0 && now >= f.windowStart + W) {
+      } else if (closed) {
         await tx.deleteMeta(key);
         changed = true;
       } else {
-        wake = Math.min(wake, f.pending > 0 ? f.windowStart + 2 * W : f.windowStart + W);
+        wake = Math.min(wake, f.windowStart + W);
       }
     }
     prune(limit.admitted, now - RATE_WINDOW_MS);

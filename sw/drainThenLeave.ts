@@ -1,0 +1,36 @@
+/**
+ * The kill switch, done without losing anything: the disabled worker observes
+ * no request (every request goes straight to the network), but it takes over
+ * like any new version, offers the pages what the outbox still holds (reports
+ * an earlier version stored and never got delivered), and unregisters itself
+ * only once nothing waits. The next load after that is uncontrolled.
+ */
+import type { MonitorConfig } from './config.js';
+import { Monitor } from './Monitor.js';
+
+declare const self: ServiceWorkerGlobalScope;
+
+export function drainThenLeave(config: MonitorConfig, info: () => { version: string; observing: boolean; configErrors: string[] }): Monitor {
+  const monitor = new Monitor({ config });
+  monitor.listen(info);
+  let leaving = false;
+  const leaveIfEmpty = async () => {
+    if (leaving) return;
+    const left = (await monitor.store.tx((tx) => tx.count())) + monitor.relay.held;
+    if (left > 0) {
+      monitor.log(`disabled: ${left} record(s) still wait for a page; unregistering once they are delivered`);
+      return;
+    }
+    leaving = true;
+    await self.registration.unregister();
+    console.info('[gatewayz-sw-monitor] disabled: nothing waits to be delivered; this worker unregistered itself, and the next load is uncontrolled.');
+  };
+  const check = () => leaveIfEmpty().catch((err: unknown) => monitor.internalError(err));
+  monitor.onDelivered = check;
+  self.addEventListener('install', () => void self.skipWaiting());
+  self.addEventListener('activate', (event) => event.waitUntil(self.clients.claim().then(check)));
+  // A worker the browser stopped and started again: what waits is offered again, then it checks.
+  monitor.relay.flushSoon(0);
+  void check();
+  return monitor;
+}
