@@ -259,12 +259,12 @@ export function handlePageMessage(
   const stats = async () => (monitor ? monitor.currentStats() : zeroStats());
   const work = (async () => {
     switch (msg.type) {
-      case 'hello':
-        // The bridge is stored before the reply: a worker stopped in between never forgets a page that was answered.
-        await monitor?.relay.hello(source.id, msg.payload.page, false);
-        port?.postMessage(workerMessage('hello', { ...info(), protocol: PROTOCOL_VERSION }));
-        await monitor?.relay.flush(source.id, true);
+      case 'hello': {
+        const reply = () => port?.postMessage(workerMessage('hello', { ...info(), protocol: PROTOCOL_VERSION }));
+        // The bridge is stored before the reply (see Relay.greeted).
+        await (monitor ? monitor.relay.greeted(source.id, msg.payload.page, reply) : reply());
         break;
+      }
       case 'scope':
         await monitor?.relay.hello(source.id, msg.payload, false);
         break;

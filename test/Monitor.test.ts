@@ -42,6 +42,39 @@ afterEach(() => {
 });
 
 describe('Monitor.capture', () => {
+  it('a write-ahead that storage refuses keeps the failure: held in memory, counted, offered to a page at once, counted as storage_failed in health', async () => {
+    const store = new MemoryStore();
+    const quota = Object.assign(new Error('The quota has been exceeded.'), { name: 'QuotaExceededError' });
+    let fail = true;
+    const failing = { tx: <T>(work: Parameters<MemoryStore['tx']>[0]) => (fail ? Promise.reject(quota) : store.tx(work)) as Promise<T> };
+    const offered: BackendReport[][] = [];
+    const pages = {
+      list: async () => [{ id: 'c1', focused: true, visible: true }],
+      offer: async (_p: string, records: { eventId: string; report: unknown }[]) => {
+        offered.push(records.map((r) => r.report as BackendReport));
+        return { received: true, acked: records.map((r) => r.eventId) };
+      },
+    };
+    const m = new Monitor({ config: { ...DEFAULT_CONFIG, healthIntervalMs: 1000 }, store: failing as never, pages, online: () => true });
+    fail = false;
+    await m.relay.hello('c1', undefined, false);
+    fail = true;
+    expect(await m.capture(observation('/v1/models'), 'c1')).toBeUndefined();
+    expect(await m.capture(observation('/v1/models'), 'c1')).toBeUndefined();
+    expect(m.stats).toMatchObject({ failures: 2, storageFailed: 2, storing: 0, internalErrors: 0 });
+    expect(m.relay.held).toBe(1);
+    fail = false;
+    await m.relay.flush();
+    // The two folded into one report while it waited in memory.
+    expect(offered.map((b) => b.map((r) => [r.endpoint, r.occurrences]))).toEqual([[['/v1/models', 2]]]);
+    expect(m.relay.held).toBe(0);
+    m.observe('https://api.gatewayz.ai/v1/models', 503, 5, 'http_error');
+    await m.health.flush();
+    const windows = [...store.outbox.values()].map((r) => r.report).filter((r) => r.kind === 'health');
+    expect(windows).toHaveLength(1);
+    expect((windows[0] as { series: Array<{ failures: Record<string, number> }> }).series[0]!.failures).toMatchObject({ storage_failed: 2, http_error: 1 });
+  });
+
   it('stores the report before it resolves, with its event id, and counts it', async () => {
     const { m, reports } = monitor();
     const id = await m.capture(observation('/v1/models'), 'c1');

@@ -34,12 +34,14 @@ interface Offer {
 }
 
 /** One worker instance: its relay, and the offers it made (pending until answered). */
-function instance(store: MemoryStore, clock: ManualClock) {
+function instance(store: MemoryStore, clock: ManualClock, open = ['page']) {
   const offers: Offer[] = [];
+  const greeted: string[] = [];
   const pages: Pages = {
-    list: async () => [{ id: 'page', focused: true, visible: true }],
+    list: async () => open.map((id) => ({ id, focused: true, visible: true })),
     offer: (pageId, records, _respondBy, _ackBy, received) =>
       new Promise((answer) => offers.push({ pageId, ids: records.map((r) => r.eventId), received, answer })),
+    greet: (pageId) => void greeted.push(pageId),
   };
   const relay = new Relay({
     store,
@@ -54,7 +56,7 @@ function instance(store: MemoryStore, clock: ManualClock) {
       throw err;
     },
   });
-  return { relay, offers };
+  return { relay, offers, greeted };
 }
 
 function failure(id: string, at: number): BackendReport {
@@ -128,5 +130,105 @@ describe('relay lease', () => {
     expect(store.outbox.has(id)).toBe(false);
     const left = store.outbox.get(other) as OutboxRecord;
     expect(left).toMatchObject({ leaseUntil: 0, attempts: 1, notBefore: clock.t + 2000 });
+  });
+});
+
+describe('relay at the edges', () => {
+  /** Offers what waits and answers the first batch with `result`. */
+  async function answer(relay: Relay, offers: Offer[], result: Omit<OfferResult, 'received'>): Promise<void> {
+    const done = relay.flush();
+    await flushed();
+    offers[0]!.received();
+    await flushed();
+    offers[0]!.answer({ received: true, ...result });
+    await done;
+  }
+
+  it("holds every report until Sentry's retryAt, offers health windows meanwhile, and then offers the reports", async () => {
+    const { store, clock, id } = await setup();
+    const { relay, offers } = instance(store, clock);
+    const retryAt = clock.t + 45_000;
+    await answer(relay, offers, { acked: [], retryAt });
+    expect(store.outbox.get(id)!.notBefore).toBe(retryAt);
+    // A report that came later waits too (the whole category is paused), a health window does not.
+    const later = 'c'.repeat(32);
+    await store.tx(async (tx) => {
+      await tx.put(recordOf(failure(later, clock.t), 'page', clock.t));
+      await tx.put(recordOf({ kind: 'health', eventId: 'h'.repeat(32), from: 0, to: 1, series: [] }, '', clock.t));
+    });
+    clock.skip(44_999);
+    void relay.flush(undefined, true);
+    await flushed();
+    expect(offers.slice(1).map((o) => o.ids)).toEqual([['h'.repeat(32)]]);
+    offers[1]!.answer({ received: true, acked: ['h'.repeat(32)] });
+    await flushed();
+    clock.skip(1);
+    void relay.flush();
+    await flushed();
+    expect(offers.slice(2).map((o) => o.ids.sort())).toEqual([[id, later].sort()]);
+  });
+
+  it('a report the app dropped on purpose goes, and its counts move to its fingerprint in the same transaction', async () => {
+    const { store, clock, id } = await setup();
+    const { relay, offers } = instance(store, clock);
+    await answer(relay, offers, { acked: [], dropped: [id] });
+    expect(store.outbox.has(id)).toBe(false);
+    expect(store.meta.get('fold GET /v1/models 500')).toMatchObject({ pending: 1 });
+  });
+
+  it('a new version takes over: what the replaced one had offered is offered again at once, still marked as offered', async () => {
+    const { store, clock, id } = await setup();
+    const old = instance(store, clock);
+    void old.relay.flush();
+    await flushed();
+    old.offers[0]!.received();
+    await flushed();
+    // The old version is replaced with its offer out (lease until the ack deadline).
+    const next = instance(store, clock);
+    await next.relay.takeOver();
+    await flushed();
+    expect(next.offers.map((o) => o.ids)).toEqual([[id]]);
+    expect(store.outbox.get(id)!.leaseUntil).toBeGreaterThan(0);
+  });
+
+  it('a retiring version takes no new batch; one whose successor failed to install takes them again', async () => {
+    const { store, clock } = await setup();
+    const { relay, offers } = instance(store, clock);
+    relay.retire(true);
+    await relay.flush();
+    expect(offers).toHaveLength(0);
+    relay.retire(false);
+    void relay.flush();
+    await flushed();
+    expect(offers).toHaveLength(1);
+  });
+
+  it('asks an open page it has no bridge for to say hello, once', async () => {
+    const store = new MemoryStore();
+    const clock = new ManualClock();
+    await store.tx((tx) => tx.putMeta('bridges', { page: { at: clock.t } }));
+    const { relay, greeted } = instance(store, clock, ['page', 'restored']);
+    await relay.flush();
+    await relay.flush();
+    expect(greeted).toEqual(['restored']);
+  });
+
+  it('a report storage refused is offered from memory, and folds with the same failure until it is', async () => {
+    const store = new MemoryStore();
+    const clock = new ManualClock();
+    await store.tx((tx) => tx.putMeta('bridges', { page: { at: clock.t } }));
+    const { relay, offers } = instance(store, clock);
+    const r1 = failure('d'.repeat(32), clock.t);
+    relay.hold(recordOf(r1, 'page', clock.t), 'GET /v1/models 500', 100);
+    relay.hold(recordOf(failure('e'.repeat(32), clock.t), 'page', clock.t), 'GET /v1/models 500', 100);
+    expect(relay.held).toBe(1);
+    expect(r1.occurrences).toBe(2);
+    const done = relay.flush();
+    await flushed();
+    expect(offers.map((o) => o.ids)).toEqual([['d'.repeat(32)]]);
+    offers[0]!.received();
+    offers[0]!.answer({ received: true, acked: ['d'.repeat(32)] });
+    await done;
+    expect(relay.held).toBe(0);
   });
 });

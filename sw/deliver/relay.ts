@@ -191,6 +191,18 @@ export class Relay {
     }
   }
 
+  /**
+   * A page's hello, answered: its bridge is stored first, then `reply` says
+   * hello back, then the page gets what waits. A worker stopped between the
+   * reply and the commit would forget a page that believes it is known (it
+   * says hello again only on load, on coming into view or when asked).
+   */
+  async greeted(pageId: string, page: PageScope | undefined, reply: () => void): Promise<void> {
+    await this.hello(pageId, page, false);
+    reply();
+    await this.flush(pageId, true);
+  }
+
   /** A page's hello, or a flush, is under way. */
   get busy(): boolean {
     return this.#greeting > 0 || this.#flushing !== undefined;
