@@ -134,18 +134,21 @@ test('a new worker version deployed while the outbox holds reports delivers them
   expect(backendEvents(sentry)).toHaveLength(1);
 });
 
-test("with the monitor's own client, a report Sentry's offline transport stored is acknowledged at once and arrives once back online", async ({ page, network, api, sentry, openApp }) => {
+test("with the monitor's own client, a report made offline waits in the worker's outbox, unacknowledged, and arrives once back online", async ({ page, network, api, sentry, openApp }) => {
   await openApp({ isolated: true, monitor: { batchMs: 200 } });
   await network.offline();
   await page.evaluate(() => window.harness.call('/v1/models?gateway=offline-store'));
-  // Stored by the offline transport, so the worker's outbox lets it go while still offline.
-  await expect.poll(async () => (await page.evaluate(() => window.harness.stats()))?.delivered).toBe(1);
-  expect(await pending(page)).toBe(0);
+  // The page's send fails: nothing is acknowledged; the report stays in the worker's outbox (not in a queue that may drop it).
+  await expect.poll(async () => (await page.evaluate(() => window.harness.stats()))?.reported).toBe(1);
+  await page.waitForTimeout(1500);
+  expect((await page.evaluate(() => window.harness.stats()))?.delivered).toBe(0);
+  expect(await pending(page)).toBe(1);
   expect(sentry.envelopes).toHaveLength(0);
   await network.online();
   const event = await sentry.waitForEvent((e) => e.tags?.gateway === 'offline-store');
   expect(event.message).toBe('Backend API GET /v1/models failed: offline');
   expect(event.release).toBe('harness@1.0.0');
+  await expect.poll(() => pending(page)).toBe(0);
   await page.waitForTimeout(1500);
   expect(backendEvents(sentry)).toHaveLength(1);
   void api;
