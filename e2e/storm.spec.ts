@@ -60,6 +60,23 @@ test('a storm of 2,000 identical and 500 distinct failures in 30 s stays within 
   test.info().annotations.push({ type: 'summary', description: `storm: 2500 failures became ${backend.length} events, ${heldBack} of them counted as held back` });
 });
 
+test('a storm of 300 identical failures is counted in Sentry in full within its window plus 15 s, as one event and one summary', async ({ page, api, sentry, openApp }) => {
+  test.setTimeout(90_000);
+  const windowMs = 10_000;
+  await openApp({ monitor: { dedupeWindowMs: windowMs, batchMs: 200 } });
+  api.fault({ path: '/v1/', status: 503, body: '{"error":"overloaded"}' });
+  const started = Date.now();
+  expect(await fire(page, Array.from({ length: 300 }, () => '/v1/models?gateway=storm300'), 3_000)).toBe(300);
+  await expect.poll(() => accountFor(sentry.events.map((r) => r.event)).accounted, { timeout: windowMs + 15_000, intervals: [250] }).toBe(300);
+  const storm = sentry.events.filter((r) => r.event.tags?.gateway === 'storm300' && r.event.tags?.failure_kind !== 'burst');
+  const last = Math.max(...storm.map((r) => r.receivedAt)) - started;
+  const { duplicated } = accountFor(sentry.events.map((r) => r.event));
+  test.info().annotations.push({ type: 'summary', description: `storm of 300: ${storm.length} events, all 300 counted ${(last / 1000).toFixed(1)} s after the first failure (window ${windowMs / 1000} s), duplicated ${duplicated}, repeats 0` });
+  expect(storm.map((r) => (r.event.contexts?.backend_api as { occurrences: number }).occurrences)).toEqual([1, 299]);
+  expect(last).toBeLessThanOrEqual(windowMs + 15_000);
+  expect(duplicated).toBe(0);
+});
+
 test('accounting: a mix of stopped workers, closed tabs, offline spells and a failing ingest loses and doubles nothing', async ({ page, context, servers, api, sentry, network, serviceWorker, openApp }) => {
   test.setTimeout(180_000);
   await openApp({ monitor: { batchMs: 300 } });

@@ -39,7 +39,17 @@ export interface DeliverOptions {
    * `transportOptions` (`dbName`, `storeName`).
    */
   takeFromOfflineQueue?: (eventId: string) => Promise<boolean>;
+  /** Time, for the send deadline and Sentry's rate limits; the page's by default (the simulation's is virtual). */
+  clock?: { now(): number; after(ms: number, fn: () => void): () => void };
 }
+
+const pageClock = {
+  now: () => Date.now(),
+  after(ms: number, fn: () => void) {
+    const t = setTimeout(fn, ms);
+    return () => clearTimeout(t);
+  },
+};
 
 type Outcome = 'delivered' | 'dropped' | 'failed';
 
@@ -106,6 +116,7 @@ export function deliverToSentry(client: Client, options: DeliverOptions = {}): D
     return record(reason, ...rest);
   };
   const transportOptions = (client.getOptions().transportOptions ?? {}) as { dbName?: string; storeName?: string };
+  const clock = options.clock ?? pageClock;
   const takeBack = options.takeFromOfflineQueue ?? ((id: string) => takeFromOfflineQueue(id, transportOptions.dbName, transportOptions.storeName));
 
   // Sentry's default Dedupe integration drops an event whose message (or
@@ -127,7 +138,7 @@ export function deliverToSentry(client: Client, options: DeliverOptions = {}): D
     const f = event.event_id ? inFlight.get(event.event_id) : undefined;
     if (!f) return;
     try {
-      limits = updateRateLimits(limits, (response ?? {}) as Parameters<typeof updateRateLimits>[1]);
+      limits = updateRateLimits(limits, (response ?? {}) as Parameters<typeof updateRateLimits>[1], clock.now());
     } catch {
       // an answer without headers
     }
@@ -202,12 +213,12 @@ export function deliverToSentry(client: Client, options: DeliverOptions = {}): D
     const f = inFlight.get(id) ?? capture(report);
     return new Promise<Outcome>((resolve) => {
       let timedOut = false;
-      const timer = setTimeout(() => {
+      const cancel = clock.after(SEND_DEADLINE_MS, () => {
         timedOut = true;
         resolve('failed');
-      }, SEND_DEADLINE_MS);
+      });
       void f.outcome.then((o) => {
-        clearTimeout(timer);
+        cancel();
         resolve(o);
         if (!timedOut) return;
         // An answer after the deadline is remembered for the next offer.
@@ -218,14 +229,14 @@ export function deliverToSentry(client: Client, options: DeliverOptions = {}): D
   };
 
   return async (reports) => {
-    const now = Date.now();
+    const now = clock.now();
     // Sentry asked for a pause: nothing is sent (the SDK would only filter it and count it dropped).
     if (isRateLimited(limits, 'error', now)) return { delivered: [], retryAt: disabledUntil(limits, 'error') };
     const results = await Promise.all(reports.map(deliverOne));
     const pick = (o: Outcome) => reports.filter((_, i) => results[i] === o).map((r) => r.eventId);
     const result: DeliveryResult = { delivered: pick('delivered'), dropped: pick('dropped') };
     const until = disabledUntil(limits, 'error');
-    if (until > Date.now()) result.retryAt = until;
+    if (until > clock.now()) result.retryAt = until;
     return result;
   };
 }
