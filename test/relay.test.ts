@@ -203,6 +203,24 @@ describe('relay at the edges', () => {
     expect(offers).toHaveLength(1);
   });
 
+  it('a version that starts retiring lets go of its open offers at once: nothing waits on them, and their leases are cleared for the next version', async () => {
+    const { store, clock, id } = await setup();
+    const { relay, offers } = instance(store, clock);
+    const flushing = relay.flush();
+    await flushed();
+    offers[0]!.received();
+    await flushed();
+    expect(store.outbox.get(id)!.leaseUntil).toBe(clock.t + LEASE_MS);
+    // The page never answers (it reloaded); a new version starts installing.
+    relay.retire(true);
+    await flushing;
+    expect(store.outbox.get(id)).toMatchObject({ leaseUntil: 0, attempts: 0 });
+    const next = instance(store, clock);
+    void next.relay.flush();
+    await flushed();
+    expect(next.offers.map((o) => o.ids)).toEqual([[id]]);
+  });
+
   it('asks an open page it has no bridge for to say hello, once', async () => {
     const store = new MemoryStore();
     const clock = new ManualClock();

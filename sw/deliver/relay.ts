@@ -36,6 +36,12 @@ const MAX_BACKOFF_MS = 60_000;
 const UNRESPONSIVE_MS = 10_000;
 /** Backoff after a page answered without Sentry taking a record: 2 s, 4 s, ... up to a minute. */
 const backoff = (attempts: number) => Math.min(MAX_BACKOFF_MS, 1000 * 2 ** Math.min(attempts, 6));
+/** A promise and the function that resolves it. */
+function signal(): { promise: Promise<void>; resolve: () => void } {
+  let resolve!: () => void;
+  const promise = new Promise<void>((r) => (resolve = r));
+  return { promise, resolve };
+}
 /** Records picked per flush at most; the rest go in the next. */
 const MAX_CLAIM = 200;
 
@@ -111,6 +117,8 @@ export class Relay {
   #memoryOffered = new Set<string>();
   /** A newer version of the worker is taking over: no new batches from this one. */
   #retiring = false;
+  /** Resolves when this version starts retiring: its offers still open are let go. */
+  #retired = signal();
 
   constructor(options: RelayOptions) {
     this.#o = options;
@@ -138,7 +146,11 @@ export class Relay {
   /** A newer version is installing: take no new batches, so this one finishes its work and the new one activates promptly. */
   retire(retiring: boolean): void {
     this.#retiring = retiring;
-    if (!retiring) this.flushSoon(0);
+    if (retiring) this.#retired.resolve();
+    else {
+      this.#retired = signal();
+      this.flushSoon(0);
+    }
   }
 
   /**
@@ -347,7 +359,10 @@ export class Relay {
     const sentAt = clock.now();
     const until = sentAt + LEASE_MS;
     let held: unknown;
-    const result = await this.#o.pages.offer(pageId, records, sentAt + RECEIPT_MS, sentAt + RECEIPT_MS + ACK_DEADLINE_MS, () =>
+    // A retiring version lets go of its open offers: a message event that waits on one (a page's hello
+    // joins the flush under way) would keep the browser from activating the new version for up to 35 s.
+    const abandoned = this.#retired.promise.then((): OfferResult & { abandoned: true } => ({ received: false, acked: [], abandoned: true }));
+    const result: OfferResult & { abandoned?: true } = await Promise.race([abandoned, this.#o.pages.offer(pageId, records, sentAt + RECEIPT_MS, sentAt + RECEIPT_MS + ACK_DEADLINE_MS, () =>
       // The page has the batch: the lease now lasts until its acknowledgement deadline.
       (held ??= store
         .tx(async (tx) => {
@@ -357,13 +372,13 @@ export class Relay {
           }
         })
         .then(() => records.forEach((r) => (r.leaseUntil = until)), this.#o.internalError)),
-    );
+    )]);
     await held;
     const now = clock.now();
     const acked = new Set(result.acked);
     const dropped = new Set(result.dropped ?? []);
     const retryAt = result.retryAt ?? 0;
-    if (!result.received) this.#unresponsive.set(pageId, now + UNRESPONSIVE_MS);
+    if (!result.received && !result.abandoned) this.#unresponsive.set(pageId, now + UNRESPONSIVE_MS);
     let again = Infinity;
     const inMemory = records.filter((r) => this.#memoryOffered.has(r.eventId));
     for (const r of inMemory) {
@@ -405,6 +420,7 @@ export class Relay {
     // Reports delivered (health windows are not reports).
     const reports = records.filter((r) => acked.has(r.eventId) && r.report.kind !== 'health').length;
     if (reports > 0) this.#o.delivered?.(reports);
+    if (result.abandoned) return;
     if (!result.received) this.flushSoon(0);
     else if (again < Infinity) this.wakeAt(again);
   }
