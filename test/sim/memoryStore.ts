@@ -5,7 +5,8 @@ import type { OutboxRecord, Store, Tx } from '../../sw/deliver/store.js';
  * matter: values are copied in and out (structured clone), `all()` is in
  * `createdAt` order (then key), and a transaction is all or nothing: its
  * writes are staged and applied together when `work` finishes. A transaction
- * that was never run (its worker was killed first) changes nothing.
+ * that was never run (its worker was killed first), or staged and never
+ * applied (killed at its commit, or a fault), changes nothing.
  */
 export class MemoryStore implements Store {
   outbox = new Map<string, OutboxRecord>();
@@ -19,10 +20,24 @@ export class MemoryStore implements Store {
     return this.run(work);
   }
 
+  /** Runs `work` and applies it at once (no crash point between). */
   async run<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+    const staged = await this.stage(work);
+    staged.apply();
+    return staged.result;
+  }
+
+  /**
+   * Runs `work` against staged copies and returns what it did, not yet
+   * applied: the simulation's crash points are between this and `apply()`
+   * (before the commit) and just after `apply()` (committed, but the caller
+   * never resumes). A staged transaction never applied changes nothing.
+   */
+  async stage<T>(work: (tx: Tx) => Promise<T>): Promise<Staged<T>> {
     const out = new Map<string, OutboxRecord | null>();
     const meta = new Map<string, unknown>();
     const DELETED = Symbol('deleted');
+    let swept = false;
     const readOut = (id: string) => (out.has(id) ? (out.get(id) ?? undefined) : this.outbox.get(id));
     const readMeta = (k: string) => (meta.has(k) ? meta.get(k) : this.meta.get(k));
     const live = (v: unknown) => (v === DELETED ? undefined : v);
@@ -48,6 +63,7 @@ export class MemoryStore implements Store {
       putMeta: async (k, v) => void meta.set(k, structuredClone(v)),
       deleteMeta: async (k) => void meta.set(k, DELETED),
       metaEntries: async <V>(prefix: string) => {
+        if (prefix === 'fold ') swept = true;
         const keys = new Set([...this.meta.keys(), ...meta.keys()].filter((k) => k.startsWith(prefix)));
         return [...keys]
           .sort()
@@ -57,18 +73,37 @@ export class MemoryStore implements Store {
       },
     };
     const result = await work(tx);
-    if (out.size > 0) this.#sorted = undefined;
-    for (const [id, r] of out) {
-      if (r) this.outbox.set(id, r);
-      else this.outbox.delete(id);
-    }
-    for (const [k, v] of meta) {
-      if (v === DELETED) this.meta.delete(k);
-      else this.meta.set(k, v);
-    }
-    this.onCommit?.();
-    return result;
+    return {
+      result,
+      writes: out.size + meta.size,
+      swept,
+      outbox: out,
+      apply: () => {
+        if (out.size > 0) this.#sorted = undefined;
+        for (const [id, r] of out) {
+          if (r) this.outbox.set(id, r);
+          else this.outbox.delete(id);
+        }
+        for (const [k, v] of meta) {
+          if (v === DELETED) this.meta.delete(k);
+          else this.meta.set(k, v);
+        }
+        this.onCommit?.();
+      },
+    };
   }
+}
+
+/** A transaction's work, run but not yet applied. */
+export interface Staged<T> {
+  result: T;
+  /** How many outbox and meta entries it writes (0: read-only). */
+  writes: number;
+  /** It read every fold window (the quota gate's sweep: a relay's flush claim). */
+  swept: boolean;
+  /** Its outbox writes (null: deleted). */
+  outbox: ReadonlyMap<string, OutboxRecord | null>;
+  apply(): void;
 }
 
 function sortRecords(rows: OutboxRecord[]): OutboxRecord[] {
