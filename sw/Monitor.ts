@@ -74,8 +74,9 @@ export class Monitor {
       online: options.online ?? (() => self.navigator.onLine),
       batchMs: this.config.batchMs,
       batchSize: this.config.batchSize,
-      delivered: (n) => {
+      delivered: (n, dropped) => {
         this.stats.delivered += n;
+        this.stats.dropped += dropped;
         this.onDelivered?.();
       },
       internalError: (err) => this.internalError(err),
@@ -118,7 +119,7 @@ export class Monitor {
     this.stats.failures++;
     this.stats.storing++;
     try {
-      let report: BackendReport | null = { ...buildReport(o, this.config), ...extra };
+      let report: BackendReport | null = { ...buildReport(o, this.config, this.#newId()), ...extra };
       if (this.#beforeReport) {
         try {
           report = this.#beforeReport(report);
@@ -131,15 +132,17 @@ export class Monitor {
       const bridges = await this.relay.bridges().catch(() => undefined);
       const page = bridges?.get(clientId)?.page;
       if (page) r.page = page;
-      const now = this.#clock.now();
+      let now = this.#clock.now();
       const scopes = this.health.scopesOf(o.url);
       const succeeded = new Set(this.#succeeded);
       this.#succeeded.clear();
       let decision;
       try {
-        decision = await this.store.tx((tx) =>
-          this.gate.capture(tx, r, { clientId, now, notBefore, burstScopes: scopes, succeeded: (s) => succeeded.has(s), newId: this.#newId }),
-        );
+        decision = await this.store.tx((tx) => {
+          // The time the transaction runs, not when it was asked for (an open may wait): the rate limit counts in order.
+          now = this.#clock.now();
+          return this.gate.capture(tx, r, { clientId, now, notBefore, burstScopes: scopes, succeeded: (s) => succeeded.has(s), newId: this.#newId });
+        });
       } catch (err) {
         // Storage refused (quota, private mode, eviction): the failure is kept in memory and offered at once.
         this.#holdInMemory(r, clientId, now, err);

@@ -105,6 +105,8 @@ export interface WorkerStats {
   reported: number;
   /** Reports a page acknowledged (health windows are not counted). */
   delivered: number;
+  /** Reports the app dropped on purpose (beforeSend or a processor returned null, sampling); their counts ride on the next report. */
+  dropped: number;
   /** Failures whose write-ahead storage refused (quota, private mode, eviction): held in memory and offered at once. */
   storageFailed: number;
   /** Exceptions inside the monitor, caught so they never touched a request. */
@@ -117,7 +119,7 @@ export interface WorkerStats {
   flushing: boolean;
 }
 
-export const zeroStats = (): WorkerStats => ({ fetchEvents: 0, observed: 0, failures: 0, reported: 0, delivered: 0, storageFailed: 0, internalErrors: 0, storing: 0, pending: 0, flushing: false });
+export const zeroStats = (): WorkerStats => ({ fetchEvents: 0, observed: 0, failures: 0, reported: 0, delivered: 0, dropped: 0, storageFailed: 0, internalErrors: 0, storing: 0, pending: 0, flushing: false });
 
 export type WorkerMessage =
   | { source: typeof PROTOCOL_SOURCE; v: number; type: 'reports'; payload: { reports: BackendReport[]; health?: HealthReport[]; respondBy?: number } }

@@ -20,7 +20,7 @@
  *   seconds, not by the whole acknowledgement deadline.
  */
 import type { BackendReport, PageScope } from '../protocol.js';
-import { foldKey, type QuotaGate } from '../quota/gate.js';
+import { foldKey, RATE_WINDOW_MS, type QuotaGate } from '../quota/gate.js';
 import type { Clock, OutboxRecord, Store, Tx } from './store.js';
 
 /** How long a page has to say it received a batch. */
@@ -89,7 +89,8 @@ export interface RelayOptions {
   online: () => boolean;
   batchMs: number;
   batchSize: number;
-  delivered?: (count: number) => void;
+  /** After an answer was stored: how many reports Sentry took, and how many the app dropped on purpose. */
+  delivered?: (count: number, dropped: number) => void;
   internalError: (err: unknown) => void;
 }
 
@@ -292,10 +293,19 @@ export class Relay {
       let wake = (await gate.sweep(tx, now, this.#o.newId, this.#o.online())) ?? Infinity;
       // Sentry said to wait (429, Retry-After): reports wait; health windows go as metrics, another category.
       const retryAt = (await tx.getMeta<number>('retryAt')) ?? 0;
+      // The rate limit at Sentry's end too: reports admitted while no page could take them leave at
+      // most maxEventsPerMinute a minute, never as one burst (each offer counts, a refused one too).
+      const sent = ((await tx.getMeta<number[]>('sent')) ?? []).filter((t) => t > now - RATE_WINDOW_MS).sort((a, b) => a - b);
+      const sentBefore = sent.length;
       const claimed: OutboxRecord[] = [];
       for (const r of await tx.all()) {
         if (r.report.kind !== 'health' && retryAt > now) {
           wake = Math.min(wake, retryAt);
+          continue;
+        }
+        const paced = r.admittedAt !== undefined;
+        if (paced && sent.length >= gate.maxEventsPerMinute && ready.length > 0 && !(r.leaseUntil !== undefined && r.leaseUntil > now)) {
+          wake = Math.min(wake, sent[sent.length - gate.maxEventsPerMinute]! + RATE_WINDOW_MS);
           continue;
         }
         if (r.leaseUntil !== undefined && r.leaseUntil > now) {
@@ -315,7 +325,9 @@ export class Relay {
         r.leaseUntil = now + OFFER_LEASE_MS;
         await tx.put(r);
         claimed.push(r);
+        if (paced) sent.push(now);
       }
+      if (sent.length !== sentBefore) await tx.putMeta('sent', sent);
       return { claimed, wake, ready, bridges };
     });
     this.#bridges = bridges;
@@ -419,7 +431,7 @@ export class Relay {
     });
     // Reports delivered (health windows are not reports).
     const reports = records.filter((r) => acked.has(r.eventId) && r.report.kind !== 'health').length;
-    if (reports > 0) this.#o.delivered?.(reports);
+    if (acked.size > 0 || dropped.size > 0) this.#o.delivered?.(reports, dropped.size);
     if (result.abandoned) return;
     if (!result.received) this.flushSoon(0);
     else if (again < Infinity) this.wakeAt(again);

@@ -82,7 +82,9 @@ export function foldKey(r: Pick<BackendReport, 'method' | 'endpoint' | 'kind' | 
 
 const emptyLimit = (): LimitState => ({ admitted: [], heldBack: 0, alerts: [], suppressedAlerts: 0 });
 
+/** Drops the times at or before `from` (kept sorted, so the oldest is first). */
 function prune(times: number[], from: number): void {
+  times.sort((a, b) => a - b);
   while (times.length > 0 && times[0]! <= from) times.shift();
 }
 
@@ -131,12 +133,19 @@ export class QuotaGate {
     this.#config = config;
   }
 
+  /** Reports a minute may send to Sentry: the relay paces its offers by it too. */
+  get maxEventsPerMinute(): number {
+    return this.#config.maxEventsPerMinute;
+  }
+
   /**
    * Counts one failure and, when it makes an event, stores it: the write-ahead
    * step, run before the page gets the response. Its burst alerts are stored
    * in the same transaction.
    */
-  async capture(tx: Tx, report: BackendReport, o: CaptureOptions): Promise<Decision> {
+  async capture(tx: Tx, given: BackendReport, o: CaptureOptions): Promise<Decision> {
+    // A copy: the store may run this transaction's work again (IdbStore retries once), and counts must not add up twice.
+    const report: BackendReport = { ...given };
     const { now } = o;
     const key = `fold ${foldKey(report)}`;
     const trackKeys = (o.burstScopes ?? []).map(([scope, name]) => `burst ${scope} ${name}`);
@@ -218,7 +227,7 @@ export class QuotaGate {
       if (r.leaseUntil !== undefined || r.report.kind === 'health') continue;
       room.all.splice(i, 1);
       writes.push(tx.delete(r.eventId));
-      if (r.report.kind === 'burst') limit.suppressedAlerts++;
+      if (r.report.kind === 'burst') limit.suppressedAlerts += 1 + (r.report.burst?.suppressed ?? 0);
       else limit.heldBack += r.report.occurrences + (r.report.heldBack ?? 0);
       // Its slot in the rate limit is given back: it never left.
       const at = r.admittedAt !== undefined ? limit.admitted.indexOf(r.admittedAt) : -1;
@@ -259,9 +268,11 @@ export class QuotaGate {
         gateway: scope === 'gateway' ? name : 'all',
         burst: { scope, key: name, reason: alert.reason, count: alert.count, ...(limit.suppressedAlerts > 0 ? { suppressed: limit.suppressedAlerts } : {}) },
       };
+      const carried = limit.suppressedAlerts;
       limit.suppressedAlerts = 0;
       if (await this.#makeRoom(tx, limit, room, writes)) writes.push(tx.put(recordOf(report, o.clientId, now)));
-      else limit.suppressedAlerts++;
+      // No room: this alert is suppressed too, with those it would have carried.
+      else limit.suppressedAlerts += carried + 1;
     }
   }
 

@@ -697,7 +697,9 @@ export class World {
         const atCap = wrong.includes('burst alerts') && wrong.endsWith('LOST') && this.mem.outbox.size >= this.config.outboxCap;
         // A capture run twice by IdbStore's retry: the gate added the fold's count to the report it was given, twice.
         const rerun = wrong.includes('COUNTED TWICE') && this.#txLabel.endsWith('(gate.capture) after its retry');
-        this.violation(`${wrong}, at the commit of ${this.#txLabel}`, atCap ? 'alert-count-at-cap' : rerun ? 'capture-rerun' : undefined);
+        void atCap;
+        void rerun;
+        this.violation(`${wrong}, at the commit of ${this.#txLabel}`);
       }
     }
   }
@@ -731,14 +733,14 @@ export class World {
       times.sort((a, b) => a - b);
       for (let i = 0, j = 0; i < times.length; i++) {
         while (times[j]! <= times[i]! - window) j++;
-        if (i - j + 1 > max) return this.violation(`${i - j + 1} ${what} within ${window} ms (max ${max})`, what === 'reports' && this.lateCapture ? 'stale-capture-time' : undefined);
+        if (i - j + 1 > max) return this.violation(`${i - j + 1} ${what} within ${window} ms (max ${max})`);
       }
     };
     within(admitted, RATE_WINDOW_MS, this.config.maxEventsPerMinute, 'reports');
     // The rate limit as Sentry sees it, by arrival: a backlog a page sends at once may pass the limit; twice it is a violation.
     this.result.maxPerMinuteAtSentry = maxWithin(this.#arrivals, RATE_WINDOW_MS);
     if (this.result.maxPerMinuteAtSentry > 2 * this.config.maxEventsPerMinute) {
-      this.violation(`${this.result.maxPerMinuteAtSentry} reports reached Sentry within ${RATE_WINDOW_MS} ms (maxEventsPerMinute ${this.config.maxEventsPerMinute}, violation above twice that)`, 'backlog-at-sentry');
+      this.violation(`${this.result.maxPerMinuteAtSentry} reports reached Sentry within ${RATE_WINDOW_MS} ms (maxEventsPerMinute ${this.config.maxEventsPerMinute}, violation above twice that)`);
     }
     within(alerts, 3_600_000, ALERTS_PER_HOUR, 'burst alerts');
     if (this.mem.outbox.size > 0) this.violation(`${this.mem.outbox.size} records never delivered`, helloLost);
