@@ -52,9 +52,10 @@ function expectSeed(e: Event, message: string, level: string, status: string, ga
 
 /** After the kill switch: the next load is uncontrolled (or, for a site's own worker, the API is left alone) and the app works. */
 async function expectKilled(page: Page, url: string, api: GatewaySimulator, stillControlled = false): Promise<void> {
-  // The load that sees the switch takes the worker away; the one after it is free of it.
+  // The load that sees the switch takes the worker away, once it delivered what waited; the one after it is free of it.
   await page.goto(url);
-  await page.waitForTimeout(1500);
+  if (!stillControlled) await expect.poll(() => page.evaluate(async () => (await navigator.serviceWorker.getRegistrations()).length), { timeout: 15_000 }).toBe(0);
+  else await page.waitForTimeout(1500);
   await page.goto(url);
   await page.waitForFunction(() => typeof (window as { app?: unknown }).app === 'object');
   expect(await page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(stillControlled);

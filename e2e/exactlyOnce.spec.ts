@@ -88,25 +88,40 @@ test.use({ launchOptions: { executablePath: findChromium(), args: CHROMIUM_ARGS,
 const registrations = (page: Page) => page.evaluate(async () => (await navigator.serviceWorker.getRegistrations()).length);
 
 test.describe('offline, then Sentry answers 429 once', () => {
-  for (const client of ['isolated', 'app'] as const) {
-    const title =
-      client === 'isolated'
-        ? "offline, then back online while Sentry answers 429 with Retry-After once: through the monitor's own client (Sentry's offline transport), every report arrives exactly once"
-        : "offline, then back online while Sentry answers 429 with Retry-After once: through the app's own Sentry client, every report arrives exactly once";
-    test(title, async ({ page, api, sentry, network, openApp }) => {
+  const titles = {
+    isolated: "through the monitor's own client",
+    app: "through the app's own Sentry client",
+    offline: "through the app's own Sentry client with Sentry's offline transport (the monitor takes its events back out of that queue)",
+  } as const;
+  for (const client of ['isolated', 'app', 'offline'] as const) {
+    test(`offline, then back online while Sentry answers 429 with Retry-After once: ${titles[client]}, every report arrives exactly once`, async ({ page, api, sentry, network, openApp }) => {
       const led = ledger(sentry);
-      const options: AppOptions = { monitor: { batchMs: 200 }, ...(client === 'isolated' ? { isolated: true } : {}) };
+      const options: AppOptions = { monitor: { batchMs: 200 }, ...(client === 'isolated' ? { isolated: true } : client === 'offline' ? { offlineTransport: true } : {}) };
       await openApp(options);
       api.fault({ path: '/v1/offline/', status: 500, body: 'unreachable anyway' });
       await network.offline();
       await fail(page, 'offline', 0, 3);
-      if (client === 'isolated') {
-        // The offline transport stored them, so the worker let them go.
-        await expect.poll(async () => (await page.evaluate(() => window.harness.stats()))?.delivered, { timeout: 15_000 }).toBe(3);
-      } else {
-        // Offered to the page and refused by the network: still in the outbox.
-        await expect.poll(async () => (await page.evaluate(() => window.harness.stats()))?.pending).toBe(3);
-        await page.waitForTimeout(1500);
+      // Offered to the page and not delivered (the send failed offline): still in the worker's outbox, not acknowledged.
+      await expect.poll(async () => (await page.evaluate(() => window.harness.stats()))?.pending).toBe(3);
+      await page.waitForTimeout(1500);
+      expect(await page.evaluate(() => window.harness.stats())).toMatchObject({ pending: 3, delivered: 0 });
+      if (client === 'offline') {
+        // Sentry's offline queue holds none of them: each stored copy was taken back out.
+        const queued = await page.evaluate(
+          () =>
+            new Promise<number>((resolve) => {
+              const open = indexedDB.open('sentry-offline');
+              open.onupgradeneeded = () => open.transaction?.abort();
+              open.onerror = () => resolve(-1);
+              open.onsuccess = () => {
+                const db = open.result;
+                if (!db.objectStoreNames.contains('queue')) return resolve(0);
+                const count = db.transaction('queue').objectStore('queue').count();
+                count.onsuccess = () => (resolve(count.result), db.close());
+              };
+            }),
+        );
+        expect(queued).toBe(0);
       }
       expect(led.arrivals).toHaveLength(0);
       sentry.plan([{ status: 429, headers: { 'retry-after': '2' } }]);

@@ -27,8 +27,10 @@ export interface AppOptions {
   withoutMonitor?: boolean;
   /** The API origin the app calls and the monitor watches; the simulator by default. */
   api?: string;
-  /** No Sentry.init: the monitor's own isolated client, with Sentry's offline transport. */
+  /** No Sentry.init: the monitor's own isolated client. */
   isolated?: boolean;
+  /** The app's Sentry client sends through Sentry's offline transport. */
+  offlineTransport?: boolean;
 }
 
 export function appUrl(servers: Servers, options: AppOptions = {}): string {
@@ -36,6 +38,7 @@ export function appUrl(servers: Servers, options: AppOptions = {}): string {
   if (options.monitor) q.set('monitor', JSON.stringify(options.monitor));
   if (options.withoutMonitor) q.set('nomonitor', '1');
   if (options.isolated) q.set('isolated', '1');
+  if (options.offlineTransport) q.set('offline', '1');
   return `${servers.site.origin}/?${q}`;
 }
 

@@ -50,7 +50,7 @@ await copyFile('dist/gatewayz-sw.js', 'public/gatewayz-sw.js');
  * gzipped. Code that needs them must remove `pure_funcs` below.
  */
 async function buildWorker() {
-  const out = await build({ ...common, entryPoints: ['sw/entry.ts'], outfile: 'dist/gatewayz-sw.js', format: 'iife', target: 'es2022', sourcemap: 'external', define: production, write: false });
+  const out = await build({ ...common, entryPoints: ['sw/entry.ts'], outfile: 'dist/gatewayz-sw.js', format: 'iife', target: 'es2022', sourcemap: 'external', define: { ...production, __GATEWAYZ_WORKER_BUILD__: 'true' }, write: false });
   const code = out.outputFiles.find((f) => f.path.endsWith('.js')).text;
   const map = out.outputFiles.find((f) => f.path.endsWith('.map')).text;
   const min = await minify(code, {

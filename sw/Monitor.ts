@@ -168,7 +168,7 @@ export class Monitor {
    */
   #holdInMemory(report: BackendReport, clientId: string, now: number, err: unknown): void {
     this.stats.storageFailed++;
-    console.warn('[gatewayz-sw-monitor] storing a failure failed; it is held in memory and offered to the page now:', err);
+    console.warn('[gatewayz-sw-monitor] storage refused a report; held in memory:', err);
     try {
       this.health.storageFailed(report.url || 'about:blank');
       this.stats.reported++;

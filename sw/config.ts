@@ -105,6 +105,10 @@ const LIMITS: Partial<Record<ConfigKey, [min: number, max: number]>> = {
   sustained5xxMs: [1000, 86_400_000],
 };
 
+declare const __GATEWAYZ_WORKER_BUILD__: boolean | undefined;
+/** True in the standalone worker's build (scripts/build.mjs defines it): shorter messages, a smaller worker. */
+const terse = typeof __GATEWAYZ_WORKER_BUILD__ !== 'undefined' && __GATEWAYZ_WORKER_BUILD__ === true;
+
 const list = (raw: string) => raw.split(',').map((s) => s.trim()).filter(Boolean);
 
 /**
@@ -120,11 +124,13 @@ export function parseConfig(input: URLSearchParams | Record<string, string | und
   const config: MonitorConfig = { ...DEFAULT_CONFIG };
   const c = config as unknown as Record<string, unknown>;
   for (const [key, raw] of entries) {
-    const bad = (what: string) => errors.push(`gatewayz-sw-monitor: option "${key}" ${what}.`);
+    // In the worker build the long explanation is left out (the page and the build plugins validate the same
+    // options first, with it): `terse || message` folds to `true` there, and the message is dropped from the bundle.
+    const bad = (what: string | true) => errors.push(`gatewayz-sw-monitor: option "${key}" ${what === true ? `is invalid: ${JSON.stringify(raw)} (see the README's Configuration)` : what}.`);
     const limits = LIMITS[key as ConfigKey];
     if (limits) {
       const n = Number(raw);
-      if (raw.trim() === '' || !Number.isInteger(n) || n < limits[0] || n > limits[1]) bad(`is ${JSON.stringify(raw)}; it must be a whole number from ${limits[0]} to ${limits[1]}`);
+      if (raw.trim() === '' || !Number.isInteger(n) || n < limits[0] || n > limits[1]) bad(terse || `is ${JSON.stringify(raw)}; it must be a whole number from ${limits[0]} to ${limits[1]}`);
       else c[key] = n;
     } else if (key === 'origins') {
       const origins: string[] = [];
@@ -136,14 +142,14 @@ export function parseConfig(input: URLSearchParams | Record<string, string | und
           /* reported below */
         }
         if (!url || !/^https?:$/.test(url.protocol)) {
-          bad(`has ${JSON.stringify(part)}, which is not an http(s) origin; write it like "${DEFAULT_ORIGIN}"`);
+          bad(terse || `has ${JSON.stringify(part)}, which is not an http(s) origin; write it like "${DEFAULT_ORIGIN}"`);
           origins.length = 0;
           break;
         }
         origins.push(url.origin);
       }
       if (origins.length > 0) c[key] = [...new Set(origins)];
-      else if (list(raw).length === 0) bad(`is empty; give at least one origin, like "${DEFAULT_ORIGIN}"`);
+      else if (list(raw).length === 0) bad(terse || `is empty; give at least one origin, like "${DEFAULT_ORIGIN}"`);
     } else if (key === 'failedStatus') {
       const ranges: Array<[number, number]> = [];
       for (const part of list(raw)) {
@@ -151,14 +157,14 @@ export function parseConfig(input: URLSearchParams | Record<string, string | und
         const lo = Number(m?.[1]);
         const hi = Number(m?.[2] ?? m?.[1]);
         if (!m || lo < 100 || hi > 599 || lo > hi) {
-          bad(`has ${JSON.stringify(part)}; write status codes and ranges from 100 to 599, like "400-599" or "429,500-599"`);
+          bad(terse || `has ${JSON.stringify(part)}; write status codes and ranges from 100 to 599, like "400-599" or "429,500-599"`);
           ranges.length = 0;
           break;
         }
         ranges.push([lo, hi]);
       }
       if (ranges.length > 0) c[key] = ranges;
-      else if (list(raw).length === 0) bad('is empty; the default is "400-599"');
+      else if (list(raw).length === 0) bad(terse || 'is empty; the default is "400-599"');
     } else if (key === 'timeouts') {
       // "pattern:ms,pattern:ms"; a pattern may hold ":" itself (`/v1/models/x:generate`), so the last one splits.
       const timeouts: Record<string, number> = {};
@@ -166,7 +172,7 @@ export function parseConfig(input: URLSearchParams | Record<string, string | und
         const at = part.lastIndexOf(':');
         const ms = +part.slice(at + 1);
         if (part[0] !== '/' || at < 1 || !Number.isInteger(ms) || ms < 1 || ms > 600_000) {
-          bad(`has ${JSON.stringify(part)}; write endpoint:milliseconds pairs (1 to 600000), like "/v1/chat/completions:120000,/v1/images/*:180000"`);
+          bad(terse || `has ${JSON.stringify(part)}; write endpoint:milliseconds pairs (1 to 600000), like "/v1/chat/completions:120000,/v1/images/*:180000"`);
           c[key] = {};
           break;
         }
@@ -178,9 +184,9 @@ export function parseConfig(input: URLSearchParams | Record<string, string | und
     } else if (key === 'enabled' || key === 'debug') {
       if (/^(true|1|)$/.test(raw)) c[key] = true;
       else if (/^(false|0)$/.test(raw)) c[key] = false;
-      else bad(`is ${JSON.stringify(raw)}; it must be "true" or "false"`);
+      else bad(terse || `is ${JSON.stringify(raw)}; it must be "true" or "false"`);
     } else {
-      errors.push(`gatewayz-sw-monitor: unknown option "${key}"; known options are ${CONFIG_KEYS.join(', ')}.`);
+      errors.push(`gatewayz-sw-monitor: unknown option "${key}"${terse ? '' : `; known options are ${CONFIG_KEYS.join(', ')}`}.`);
     }
   }
   return { config, errors };

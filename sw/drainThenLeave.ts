@@ -17,13 +17,10 @@ export function drainThenLeave(config: MonitorConfig, info: () => { version: str
   const leaveIfEmpty = async () => {
     if (leaving) return;
     const left = (await monitor.store.tx((tx) => tx.count())) + monitor.relay.held;
-    if (left > 0) {
-      monitor.log(`disabled: ${left} record(s) still wait for a page; unregistering once they are delivered`);
-      return;
-    }
+    if (left > 0) return;
     leaving = true;
     await self.registration.unregister();
-    console.info('[gatewayz-sw-monitor] disabled: nothing waits to be delivered; this worker unregistered itself, and the next load is uncontrolled.');
+    console.info('[gatewayz-sw-monitor] disabled: all delivered; unregistered.');
   };
   const check = () => leaveIfEmpty().catch((err: unknown) => monitor.internalError(err));
   monitor.onDelivered = check;

@@ -3,7 +3,8 @@
  * helpers the tests call to make requests the ways an app does (fetch, XHR,
  * EventSource, a dedicated worker). Query: `api` (the gateway origin), `dsn`,
  * `monitor` (JSON of extra options), `nomonitor` (Sentry without the monitor),
- * `isolated` (no Sentry.init: the monitor's own client with the offline transport).
+ * `isolated` (no Sentry.init: the monitor's own client), `offline` (the app's
+ * Sentry client with Sentry's offline transport).
  */
 import * as Sentry from '@sentry/browser';
 import { backendMonitorIntegration, createIsolatedClient, registerBackendMonitor } from '../../src/index.js';
@@ -14,13 +15,14 @@ const monitorOptions = JSON.parse(params.get('monitor') ?? '{}') as Record<strin
 const integration = backendMonitorIntegration({ origins: [api], ...monitorOptions });
 
 if (params.has('isolated')) {
-  // No Sentry.init: the monitor sends through a client of its own, with Sentry's offline transport.
+  // No Sentry.init: the monitor sends through a client of its own.
   const { deliver } = createIsolatedClient({ dsn: params.get('dsn')!, release: 'harness@1.0.0', environment: 'e2e' });
   integration.monitor = registerBackendMonitor({ origins: [api], ...monitorOptions, deliver });
 } else {
   Sentry.init({
     dsn: params.get('dsn') ?? undefined,
     integrations: params.has('nomonitor') ? [] : [integration],
+    ...(params.has('offline') ? { transport: Sentry.makeBrowserOfflineTransport(Sentry.makeFetchTransport) } : {}),
     release: 'harness@1.0.0',
     environment: 'e2e',
   });

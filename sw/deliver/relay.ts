@@ -118,6 +118,8 @@ export class Relay {
   #memoryOffered = new Set<string>();
   /** A newer version of the worker is taking over: no new batches from this one. */
   #retiring = false;
+  /** The last flush left reports out for the pace: an answered offer frees their slots. */
+  #pacedOut = false;
   /** Resolves when this version starts retiring: its offers still open are let go. */
   #retired = signal();
 
@@ -270,6 +272,7 @@ export class Relay {
 
   async #flushOnce(prefer: string | undefined, ignoreBackoff: boolean): Promise<void> {
     this.#waiting = 0;
+    this.#pacedOut = false;
     if (this.#retiring) return;
     const { store, clock, gate } = this.#o;
     const listedAt = clock.now();
@@ -293,19 +296,23 @@ export class Relay {
       let wake = (await gate.sweep(tx, now, this.#o.newId, this.#o.online())) ?? Infinity;
       // Sentry said to wait (429, Retry-After): reports wait; health windows go as metrics, another category.
       const retryAt = (await tx.getMeta<number>('retryAt')) ?? 0;
-      // The rate limit at Sentry's end too: reports admitted while no page could take them leave at
-      // most maxEventsPerMinute a minute, never as one burst (each offer counts, a refused one too).
+      // The rate limit at Sentry's end too: reports admitted while no page could take them leave at most
+      // maxEventsPerMinute a minute, never as one burst. Counted: what Sentry took in the last minute, and
+      // what is offered now (a refused send does not count against Sentry's quota).
+      const all = await tx.all();
       const sent = ((await tx.getMeta<number[]>('sent')) ?? []).filter((t) => t > now - RATE_WINDOW_MS).sort((a, b) => a - b);
-      const sentBefore = sent.length;
+      let budget = gate.maxEventsPerMinute - sent.length - all.filter((r) => r.admittedAt !== undefined && r.leaseUntil !== undefined && r.leaseUntil > now).length;
       const claimed: OutboxRecord[] = [];
-      for (const r of await tx.all()) {
+      for (const r of all) {
         if (r.report.kind !== 'health' && retryAt > now) {
           wake = Math.min(wake, retryAt);
           continue;
         }
         const paced = r.admittedAt !== undefined;
-        if (paced && sent.length >= gate.maxEventsPerMinute && ready.length > 0 && !(r.leaseUntil !== undefined && r.leaseUntil > now)) {
-          wake = Math.min(wake, sent[sent.length - gate.maxEventsPerMinute]! + RATE_WINDOW_MS);
+        if (paced && budget <= 0 && ready.length > 0 && !(r.leaseUntil !== undefined && r.leaseUntil > now) && !(r.notBefore > now && !(ignoreBackoff && r.attempts > 0))) {
+          // A slot frees when the oldest of the last minute's deliveries is a minute old, or an offer is answered.
+          if (sent.length > 0) wake = Math.min(wake, sent[0]! + RATE_WINDOW_MS);
+          this.#pacedOut = true;
           continue;
         }
         if (r.leaseUntil !== undefined && r.leaseUntil > now) {
@@ -325,9 +332,8 @@ export class Relay {
         r.leaseUntil = now + OFFER_LEASE_MS;
         await tx.put(r);
         claimed.push(r);
-        if (paced) sent.push(now);
+        if (paced) budget--;
       }
-      if (sent.length !== sentBefore) await tx.putMeta('sent', sent);
       return { claimed, wake, ready, bridges };
     });
     this.#bridges = bridges;
@@ -404,6 +410,13 @@ export class Relay {
     }
     await store.tx(async (tx) => {
       if (retryAt > now && retryAt > ((await tx.getMeta<number>('retryAt')) ?? 0)) await tx.putMeta('retryAt', retryAt);
+      // What Sentry took, for the pace of the next offers.
+      const took = records.filter((r) => acked.has(r.eventId) && r.admittedAt !== undefined).length;
+      if (took > 0) {
+        const sent = ((await tx.getMeta<number[]>('sent')) ?? []).filter((t) => t > now - RATE_WINDOW_MS);
+        for (let i = 0; i < took; i++) sent.push(now);
+        await tx.putMeta('sent', sent);
+      }
       for (const r of records) {
         if (inMemory.includes(r)) continue;
         // Sentry has it (its page deleted it already, unless the page could not reach storage).
@@ -433,7 +446,7 @@ export class Relay {
     const reports = records.filter((r) => acked.has(r.eventId) && r.report.kind !== 'health').length;
     if (acked.size > 0 || dropped.size > 0) this.#o.delivered?.(reports, dropped.size);
     if (result.abandoned) return;
-    if (!result.received) this.flushSoon(0);
+    if (!result.received || this.#pacedOut) this.flushSoon(0);
     else if (again < Infinity) this.wakeAt(again);
   }
 }
