@@ -106,7 +106,8 @@ test.describe('offline, then Sentry answers 429 once', () => {
       await page.waitForTimeout(1500);
       expect(await page.evaluate(() => window.harness.stats())).toMatchObject({ pending: 3, delivered: 0 });
       if (client === 'offline') {
-        // Sentry's offline queue holds none of them: each stored copy was taken back out.
+        // Sentry's offline queue holds none of them: each stored copy was taken back out (the queue may hold the
+        // health metrics' envelopes, which are not reports).
         const queued = await page.evaluate(
           () =>
             new Promise<number>((resolve) => {
@@ -116,8 +117,12 @@ test.describe('offline, then Sentry answers 429 once', () => {
               open.onsuccess = () => {
                 const db = open.result;
                 if (!db.objectStoreNames.contains('queue')) return resolve(0);
-                const count = db.transaction('queue').objectStore('queue').count();
-                count.onsuccess = () => (resolve(count.result), db.close());
+                const all = db.transaction('queue').objectStore('queue').getAll();
+                all.onsuccess = () => {
+                  const text = (v: unknown) => (typeof v === 'string' ? v : v instanceof Uint8Array ? new TextDecoder().decode(v) : '');
+                  resolve(all.result.filter((v) => text(v).includes('/v1/offline/')).length);
+                  db.close();
+                };
               };
             }),
         );
@@ -131,6 +136,19 @@ test.describe('offline, then Sentry answers 429 once', () => {
       expect(led.arrivals.filter((a) => a.status === 429)).toHaveLength(1);
     });
   }
+});
+
+test("with the app's sampleRate 0.25, the events Sentry gets still count every failure: a sampled-out event's counts ride on the next one", async ({ page, api, sentry, openApp }) => {
+  test.setTimeout(120_000);
+  const led = ledger(sentry);
+  await openApp({ sampleRate: 0.25, monitor: { batchMs: 200, dedupeWindowMs: 2000, maxEventsPerMinute: 100 } });
+  api.fault({ path: '/v1/sampled/', status: 503, body: 'down' });
+  // Eight of one failure (folded) and four distinct ones.
+  for (let i = 0; i < 8; i++) await page.evaluate(() => window.harness.call('/v1/sampled/same?gateway=eo'));
+  await fail(page, 'sampled', 0, 4);
+  await expectExactlyOnce(page, sentry, led, 12, { timeout: 100_000 });
+  const stats = await page.evaluate(() => window.harness.stats());
+  console.log(`sampled out on the way: ${stats?.dropped} report(s), their counts carried`);
 });
 
 test.describe('the kill switch drains', () => {

@@ -31,6 +31,8 @@ export interface AppOptions {
   isolated?: boolean;
   /** The app's Sentry client sends through Sentry's offline transport. */
   offlineTransport?: boolean;
+  /** The app's Sentry `sampleRate`. */
+  sampleRate?: number;
 }
 
 export function appUrl(servers: Servers, options: AppOptions = {}): string {
@@ -39,6 +41,7 @@ export function appUrl(servers: Servers, options: AppOptions = {}): string {
   if (options.withoutMonitor) q.set('nomonitor', '1');
   if (options.isolated) q.set('isolated', '1');
   if (options.offlineTransport) q.set('offline', '1');
+  if (options.sampleRate !== undefined) q.set('sampleRate', String(options.sampleRate));
   return `${servers.site.origin}/?${q}`;
 }
 

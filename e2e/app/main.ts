@@ -4,7 +4,7 @@
  * EventSource, a dedicated worker). Query: `api` (the gateway origin), `dsn`,
  * `monitor` (JSON of extra options), `nomonitor` (Sentry without the monitor),
  * `isolated` (no Sentry.init: the monitor's own client), `offline` (the app's
- * Sentry client with Sentry's offline transport).
+ * Sentry client with Sentry's offline transport), `sampleRate` (the app's).
  */
 import * as Sentry from '@sentry/browser';
 import { backendMonitorIntegration, createIsolatedClient, registerBackendMonitor } from '../../src/index.js';
@@ -23,6 +23,7 @@ if (params.has('isolated')) {
     dsn: params.get('dsn') ?? undefined,
     integrations: params.has('nomonitor') ? [] : [integration],
     ...(params.has('offline') ? { transport: Sentry.makeBrowserOfflineTransport(Sentry.makeFetchTransport) } : {}),
+    ...(params.has('sampleRate') ? { sampleRate: Number(params.get('sampleRate')) } : {}),
     release: 'harness@1.0.0',
     environment: 'e2e',
   });
