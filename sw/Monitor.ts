@@ -129,18 +129,19 @@ export class Monitor {
       }
       if (!report) return undefined;
       const r = report;
-      const bridges = await this.relay.bridges().catch(() => undefined);
-      const page = bridges?.get(clientId)?.page;
-      if (page) r.page = page;
       let now = this.#clock.now();
       const scopes = this.health.scopesOf(o.url);
       const succeeded = new Set(this.#succeeded);
       this.#succeeded.clear();
       let decision;
       try {
-        decision = await this.store.tx((tx) => {
+        decision = await this.store.tx(async (tx) => {
           // The time the transaction runs, not when it was asked for (an open may wait): the rate limit counts in order.
           now = this.#clock.now();
+          // Who uses the page that made the request: from memory, or read in this same transaction (a cold
+          // worker pays for its write-ahead and nothing else).
+          const page = this.relay.pageScope(clientId) ?? (await this.relay.bridgesIn(tx)).get(clientId)?.page;
+          if (page) r.page = page;
           return this.gate.capture(tx, r, { clientId, now, notBefore, burstScopes: scopes, succeeded: (s) => succeeded.has(s), newId: this.#newId });
         });
       } catch (err) {

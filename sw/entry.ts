@@ -24,8 +24,14 @@ let monitor: Monitor | undefined;
 const routes: Route[] = [];
 const router = { registerRoute: (route: Route) => void routes.push(route) };
 
+/** `https://api.example.com/`, one a watched origin: a request to none of them is left alone before any work. */
+const prefixes = config.origins.map((o) => `${o}/`);
+
 function handle(event: FetchEvent): Promise<Response> | undefined {
   const { request } = event;
+  // Engines without static routes (Firefox, WebKit) wake the worker for every request: the unwatched
+  // ones return here, before a URL is parsed.
+  if (!prefixes.some((p) => request.url.startsWith(p))) return undefined;
   const url = new URL(request.url);
   const route = routes.find((r) => r.method === request.method && r.match({ url, request, event, sameOrigin: url.origin === self.location.origin }));
   return route?.handler.handle({ url, request, event, params: undefined });

@@ -183,6 +183,11 @@ export class Relay {
     return this.#loading;
   }
 
+  /** The bridges, from memory, or read in a transaction of the caller's when this worker has not loaded them yet. */
+  async bridgesIn(tx: Tx): Promise<Map<string, Bridge>> {
+    return this.#bridges ?? (await readBridges(tx));
+  }
+
   /** The scope a page told the worker, to store with the reports of its requests. */
   pageScope(clientId: string): PageScope | undefined {
     return this.#bridges?.get(clientId)?.page;

@@ -9,6 +9,9 @@ import { watchRequest } from './watchRequest.js';
 // through to the browser unobserved. CORS preflights never reach a worker at all.
 const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 
+/** How long after start-up the worker first offers what its outbox holds. */
+export const STARTUP_FLUSH_MS = 1000;
+
 /** Matches requests to the watched origins. */
 export function matchOrigins(origins: readonly string[]): (param: { url: URL }) => boolean {
   const set = new Set(origins);
@@ -48,7 +51,9 @@ export function addMonitorRoute(router: Pick<Router, 'registerRoute'>, config: M
   const match = matchOrigins(config.origins);
   for (const method of METHODS) router.registerRoute(new Route(match, handler, method));
   // What the outbox holds from an earlier run (the browser stopped the worker,
-  // or an older version wrote it) is offered again now.
-  monitor.relay.flushSoon(0);
+  // or an older version wrote it) is offered again soon, not before the first
+  // response: a worker woken by a request does nothing else until that
+  // request's response is on its way (a failure's write-ahead flushes sooner).
+  monitor.relay.flushSoon(STARTUP_FLUSH_MS);
   return monitor;
 }
