@@ -19,8 +19,12 @@ await Promise.all([
   buildWorker(),
   // The kill-switch worker.
   build({ ...common, entryPoints: ['sw/killSwitch.ts'], outfile: 'dist/gatewayz-sw-disabled.js', format: 'iife', target: 'es2020', minify: true }),
-  // The drop-in registration script for any site, Sentry included.
-  build({ ...common, entryPoints: ['src/register/main.ts'], outfile: 'dist/gatewayz-register.js', format: 'iife', target: 'es2020', minify: true, define: production }),
+  // The drop-in registration script for any site: registers the worker and runs the bridge, no Sentry client.
+  buildRegister(),
+  // What it loads, beside itself, when the first report must go out: the monitor's own Sentry client
+  // (a page without Sentry), or delivery through the app's own client. Classic scripts (src/register/lazy.ts).
+  build({ ...common, entryPoints: ['src/register/sentryChunk.ts'], outfile: 'dist/gatewayz-sentry.js', format: 'iife', target: 'es2020', minify: true, define: production }),
+  build({ ...common, entryPoints: ['src/register/deliverChunk.ts'], outfile: 'dist/gatewayz-deliver.js', format: 'iife', target: 'es2020', minify: true, define: production }),
   // The page bridge alone, minified: the size budget's subject.
   build({ ...common, entryPoints: ['src/registerBackendMonitor.ts'], outfile: 'dist/bridge.min.js', format: 'esm', target: 'es2020', minify: true }),
   // Package entry points for bundlers: the page, the worker (for Workbox apps) and the Vite plugin.
@@ -38,6 +42,17 @@ await Promise.all([
   build({ ...common, entryPoints: ['bench/profile.ts'], outfile: 'dist/profile.mjs', platform: 'node', format: 'esm', target: 'node20', packages: 'external' }),
 ]);
 await copyFile('dist/gatewayz-sw.js', 'public/gatewayz-sw.js');
+
+/**
+ * The script tag's file, which every page loads before its first paint is
+ * done with: within 6 KiB gzipped (test/bundleSize.test.ts), so minified by
+ * terser too. It imports no Sentry code: that is in the files it loads.
+ */
+async function buildRegister() {
+  const out = await build({ ...common, entryPoints: ['src/register/main.ts'], outfile: 'dist/gatewayz-register.js', format: 'iife', target: 'es2020', define: production, write: false });
+  const min = await minify(out.outputFiles[0].text, { ecma: 2020, toplevel: true, compress: { passes: 2 } });
+  await writeFile('dist/gatewayz-register.js', min.code);
+}
 
 /**
  * Every user downloads the worker, so it is bundled by esbuild and minified by
@@ -62,7 +77,7 @@ async function buildWorker() {
   await writeFile('dist/gatewayz-sw.js', min.code);
   await writeFile('dist/gatewayz-sw.js.map', min.map);
 }
-await copyFile('dist/gatewayz-register.js', 'public/gatewayz-register.js');
+for (const f of ['gatewayz-register.js', 'gatewayz-sentry.js', 'gatewayz-deliver.js']) await copyFile(`dist/${f}`, `public/${f}`);
 
 // Type declarations for the three entry points.
 const tsc = new URL('../node_modules/typescript/bin/tsc', import.meta.url).pathname;

@@ -1,7 +1,9 @@
 // Checks the tarball `npm publish` would upload, as a user would unpack it:
 // the LICENSE is in it and matches package.json's "license", and every
 // `sourceMappingURL` in it names a file that is in it too (a URL to a missing
-// map makes DevTools, and Vite's dev server, answer with an error or HTML).
+// map makes DevTools, and Vite's dev server, answer with an error or HTML),
+// and every prebuilt file that the register script loads, or the Vite plugin
+// and the Next.js wrapper serve, is in it (`gatewayz-*.js` beside them in dist/).
 // Part of `npm run test:package`, after publint and attw.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -37,11 +39,24 @@ try {
     }
   }
 
+  // The register script loads gatewayz-sentry.js / gatewayz-deliver.js from its own folder; vite.js and next.js copy them all.
+  const served = new Set();
+  for (const file of ['dist/gatewayz-register.js', 'dist/vite.js', 'dist/next.js']) {
+    if (!files.has(file)) {
+      problems.push(`${file} is not in the tarball: add it to "files" in package.json.`);
+      continue;
+    }
+    for (const [name] of readFileSync(join(root, file), 'utf8').matchAll(/gatewayz-[\w-]+\.js\b/g)) {
+      served.add(name);
+      if (!files.has(`dist/${name}`)) problems.push(`${file} loads or serves ${name}, but dist/${name} is not in the tarball: add it to "files" in package.json.`);
+    }
+  }
+
   if (problems.length > 0) {
     console.error(`checkPackage: ${packed.filename} has ${problems.length} problem(s):\n  - ${problems.join('\n  - ')}`);
     process.exitCode = 1;
   } else {
-    console.log(`checkPackage: ${packed.filename}: ${files.size} files, ${(packed.size / 1024).toFixed(0)} KiB packed, ${(packed.unpackedSize / 1024).toFixed(0)} KiB unpacked; LICENSE (${pkg.license}) present; ${maps} source-map reference(s), none missing.`);
+    console.log(`checkPackage: ${packed.filename}: ${files.size} files, ${(packed.size / 1024).toFixed(0)} KiB packed, ${(packed.unpackedSize / 1024).toFixed(0)} KiB unpacked; LICENSE (${pkg.license}) present; ${maps} source-map reference(s), none missing; the prebuilt files served (${[...served].sort().join(', ')}) all in it.`);
   }
 } finally {
   rmSync(dir, { recursive: true, force: true });

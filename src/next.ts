@@ -14,7 +14,8 @@
  * a route handler in `node_modules` cannot work here either: rewrites vanish in
  * an export and Next only routes files under `app/`. So this wrapper does what
  * works with every bundler and every output: when Next loads the config, it
- * writes the prebuilt worker (and the script-tag drop-in) into the app's
+ * writes the prebuilt worker (and the script-tag drop-in, with the two files it
+ * loads when a report must go out) into the app's
  * `public/`, which Next serves in dev, in `next start` and copies into `out/`.
  * The files are generated: add `public/gatewayz-*.js` to `.gitignore`.
  */
@@ -29,7 +30,7 @@ export interface GatewayzMonitorNextOptions {
 }
 
 /** The files written into `public/`, by the name they are served at. */
-export const NEXT_PUBLIC_FILES = ['gatewayz-sw.js', 'gatewayz-register.js'] as const;
+export const NEXT_PUBLIC_FILES = ['gatewayz-sw.js', 'gatewayz-register.js', 'gatewayz-sentry.js', 'gatewayz-deliver.js'] as const;
 
 const KEYS = new Set(['enabled', 'dir']);
 const LOG = '[gatewayz-sw-monitor]';
@@ -61,20 +62,20 @@ function writeIfChanged(path: string, content: string): void {
   renameSync(tmp, path);
 }
 
-/** Writes the worker and the registration script into `<dir>/public/`; returns the folder. */
+/** Writes the worker, the registration script and the two files it loads when a report must go out into `<dir>/public/`; returns the folder. */
 export function writeGatewayzPublicFiles(options: GatewayzMonitorNextOptions = {}): string {
   const publicDir = join(resolve(options.dir ?? process.cwd()), 'public');
   mkdirSync(publicDir, { recursive: true });
   const worker = prebuilt(options.enabled === false ? 'gatewayz-sw-disabled.js' : 'gatewayz-sw.js');
   writeIfChanged(join(publicDir, 'gatewayz-sw.js'), worker);
-  writeIfChanged(join(publicDir, 'gatewayz-register.js'), prebuilt('gatewayz-register.js'));
+  for (const name of NEXT_PUBLIC_FILES.slice(1)) writeIfChanged(join(publicDir, name), prebuilt(name));
   return publicDir;
 }
 
 /**
  * Wraps a Next config (an object, or a function of the phase: it is returned
  * as it is, so it composes with `withSentryConfig` either way round) so that
- * `/gatewayz-sw.js` and `/gatewayz-register.js` are served in `next dev`,
+ * `/gatewayz-sw.js` and `/gatewayz-register.js` (with the files it loads) are served in `next dev`,
  * `next start` and a static export. Registration comes from
  * `backendMonitorIntegration` in `instrumentation-client.ts`, or from the
  * script tag for apps without Sentry. Bad options throw when Next loads the

@@ -5,10 +5,12 @@
  *   import gatewayzMonitor from 'gatewayz-sw-monitor/vite';
  *   export default defineConfig({ plugins: [gatewayzMonitor({ origins: ['https://api.gatewayz.ai'], dsn: '...' })] });
  *
- * `vite build` emits the worker (`gatewayz-sw.js`) and the registration script
- * (`gatewayz-register.js`) at the site root and adds the script tag to
- * index.html; `vite dev` and `vite preview` serve the same. Both files are
- * emitted as built, without source maps (README: "What the package needs and ships").
+ * `vite build` emits the worker (`gatewayz-sw.js`), the registration script
+ * (`gatewayz-register.js`) and the two files it loads when the first report
+ * must go out (`gatewayz-sentry.js`, `gatewayz-deliver.js`) at the site root
+ * and adds the script tag to index.html; `vite dev` and `vite preview` serve
+ * the same. All are emitted as built, without source maps (README: "What the
+ * package needs and ships").
  */
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -27,6 +29,8 @@ export interface GatewayzMonitorPluginOptions extends WorkerOptions {
 const PLUGIN_KEYS = new Set<string>([...CONFIG_KEYS, 'dsn', 'release', 'environment']);
 const WORKER_FILE = 'gatewayz-sw.js';
 const REGISTER_FILE = 'gatewayz-register.js';
+/** Loaded by the register script, from its own folder, only when a report must go out. */
+const LAZY_FILES = ['gatewayz-sentry.js', 'gatewayz-deliver.js'];
 
 /** Fails loudly at config load: the option, the value, and the fix. */
 export function validatePluginOptions(options: GatewayzMonitorPluginOptions): void {
@@ -72,16 +76,14 @@ export default function gatewayzMonitor(options: GatewayzMonitorPluginOptions = 
   validatePluginOptions(options);
   const enabled = options.enabled !== false;
   let base = '/';
-  const files = () => ({
-    // Disabled, the served worker is the kill-switch build: a browser that has the
-    // monitor installs it at its next update check, and it unregisters itself.
-    [WORKER_FILE]: readPrebuilt(enabled ? WORKER_FILE : 'gatewayz-sw-disabled.js'),
-    [REGISTER_FILE]: readPrebuilt(REGISTER_FILE),
-  });
+  const names = [WORKER_FILE, REGISTER_FILE, ...LAZY_FILES];
+  // Disabled, the served worker is the kill-switch build: a browser that has the
+  // monitor installs it at its next update check, and it unregisters itself.
+  const read = (name: string) => readPrebuilt(name === WORKER_FILE && !enabled ? 'gatewayz-sw-disabled.js' : name);
   const serve = (req: IncomingMessage, res: ServerResponse, next: () => void) => {
     const path = (req.url ?? '').split('?')[0];
     const name = path?.startsWith(base) ? path.slice(base.length) : undefined;
-    const body = name === WORKER_FILE || name === REGISTER_FILE ? files()[name] : undefined;
+    const body = name !== undefined && names.includes(name) ? read(name) : undefined;
     if (body === undefined) return next();
     res.setHeader('content-type', 'text/javascript; charset=utf-8');
     // Workers are checked for updates on navigation; never let a cache hide a new one.
@@ -101,7 +103,7 @@ export default function gatewayzMonitor(options: GatewayzMonitorPluginOptions = 
       server.middlewares.use(serve);
     },
     generateBundle() {
-      for (const [fileName, source] of Object.entries(files())) this.emitFile({ type: 'asset', fileName, source });
+      for (const fileName of names) this.emitFile({ type: 'asset', fileName, source: read(fileName) });
     },
     transformIndexHtml() {
       const attrs: Record<string, string | boolean> = { src: `${base}${REGISTER_FILE}`, defer: true };

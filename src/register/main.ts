@@ -7,15 +7,20 @@
  * data-failed-status, ...) plus data-dsn, data-release, data-environment,
  * data-script-url, data-scope and data-register ("false" when the site's own
  * Workbox worker carries the monitor). See the README for each.
+ *
+ * This file only registers the worker and runs the bridge (budget 6 KiB
+ * gzipped, test/bundleSize.test.ts). What talks to Sentry is loaded from the
+ * same folder as this script when the first report or health window must go
+ * out, never before: `gatewayz-sentry.js` (the monitor's own client) on a page
+ * without Sentry, `gatewayz-deliver.js` on a page whose app has its own client.
+ * They are classic scripts that hand over an object on a global (src/register/lazy.ts).
  */
-import { Scope, type Client } from '@sentry/core';
-import { captureMetricPoints, createHealthMetricsSender } from '../healthToMetrics.js';
-import { createIsolatedClient } from '../createIsolatedClient.js';
-import { deliverToSentry, type Deliver } from '../deliverToSentry.js';
+import type { Client } from '@sentry/core';
+import { CONFIG_KEYS } from '../../sw/config.js';
 import { findPageSentryClient } from '../findPageSentryClient.js';
-import { pageScopeOf, watchScopes } from '../pageScopeOf.js';
 import { registerBackendMonitor, type BackendMonitor, type DeliveryResult, type WorkerOptions } from '../registerBackendMonitor.js';
-import type { BackendReport, PageScope } from '../../sw/protocol.js';
+import type { BackendReport, HealthReport, PageScope } from '../../sw/protocol.js';
+import { DELIVER_FILE, LAZY_GLOBAL, SENTRY_FILE, type LazyApi, type LazySink } from './lazy.js';
 
 const LOG = '[gatewayz-sw-monitor]';
 /** Spotlight's sidecar accepts real Sentry envelopes at this DSN (`npx @spotlightjs/spotlight`). */
@@ -24,68 +29,62 @@ const SPOTLIGHT_DSN = 'http://spotlight@localhost:8969/0';
 const script = document.currentScript as HTMLScriptElement | null;
 const data = script?.dataset ?? {};
 
-function list(v: string | undefined): string[] | undefined {
-  return v === undefined ? undefined : v.split(',').map((s) => s.trim()).filter(Boolean);
-}
-function num(v: string | undefined): number | undefined {
-  return v === undefined || v === '' ? undefined : Number(v);
-}
 function bool(v: string | undefined): boolean | undefined {
   return v === undefined ? undefined : v !== 'false' && v !== '0';
 }
+const attr = (key: string) => `data-${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
 
-const known = new Set([
-  'origins', 'dsn', 'release', 'environment', 'scriptUrl', 'scope', 'timeoutMs', 'previewChars', 'failedStatus', 'batchMs',
-  'batchSize', 'dedupeWindowMs', 'maxEventsPerMinute', 'scrubParams', 'enabled', 'debug', 'register', 'healthIntervalMs',
-  'burstPerMinute', 'sustained5xxMs', 'timeouts',
-]);
+// The worker's options (outboxCap aside) and the script tag's own.
+const workerKeys = CONFIG_KEYS.filter((k) => k !== 'outboxCap');
+const known = [...workerKeys, 'dsn', 'release', 'environment', 'scriptUrl', 'scope', 'register'];
 for (const key of Object.keys(data)) {
-  if (!known.has(key)) {
-    const attr = `data-${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
-    console.error(`${LOG} unknown attribute ${attr} on the gatewayz-register.js script tag; known: ${[...known].map((k) => `data-${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(', ')}.`);
-  }
+  if (!known.includes(key)) console.error(`${LOG} unknown attribute ${attr(key)} on the gatewayz-register.js script tag; known: ${known.map(attr).join(', ')}.`);
 }
 
-const options: WorkerOptions & { scriptUrl?: string; scope?: string } = {
-  origins: list(data.origins),
-  timeoutMs: num(data.timeoutMs),
-  // "/v1/chat/completions:120000,/v1/images/*:180000", validated with the other options.
-  timeouts: data.timeouts,
-  previewChars: num(data.previewChars),
-  failedStatus: data.failedStatus,
-  batchMs: num(data.batchMs),
-  batchSize: num(data.batchSize),
-  dedupeWindowMs: num(data.dedupeWindowMs),
-  maxEventsPerMinute: num(data.maxEventsPerMinute),
-  scrubParams: list(data.scrubParams),
-  healthIntervalMs: num(data.healthIntervalMs),
-  burstPerMinute: num(data.burstPerMinute),
-  sustained5xxMs: num(data.sustained5xxMs),
-  debug: bool(data.debug),
-  enabled: bool(data.enabled),
-  scriptUrl: data.scriptUrl,
-  scope: data.scope,
-};
+// Worker options go to the worker's URL as the strings they are (lists "a,b", timeouts "pattern:ms,...")
+// and are validated the way the worker validates them; the bridge itself reads only debug and enabled.
+const options: Record<string, unknown> = { scriptUrl: data.scriptUrl, scope: data.scope };
+for (const key of workerKeys) options[key] = key === 'debug' || key === 'enabled' ? bool(data[key]) : data[key];
 
 const isDevHost = ['localhost', '127.0.0.1', '[::1]'].includes(location.hostname);
-interface Sink {
-  deliver: Deliver;
-  /** The scope health metrics are captured with: bound to the chosen client. */
-  scope: Scope;
+interface Sink extends LazySink {
   /** The page's own client, when it is the app's. */
   pageClient?: Client;
-  /** Who the worker is told uses this page. */
-  pageScope(): PageScope;
 }
 let sink: Sink | undefined;
-let warned = false;
+const dsn = data.dsn || (isDevHost ? SPOTLIGHT_DSN : undefined);
+/** The most capable lazy file loaded so far (gatewayz-sentry.js can do all gatewayz-deliver.js can). */
+let api: LazyApi | undefined;
+const loading: Record<string, Promise<LazyApi | undefined> | undefined> = {};
+let warnedNowhere = false;
+let warnedLoad = false;
 
-function pageSink(pageClient: Client): Sink {
-  const scope = new Scope();
-  scope.setClient(pageClient);
-  // A user signing in or out: the worker is told at once.
-  watchScopes(pageClient, () => monitor?.scopeChanged());
-  return { deliver: deliverToSentry(pageClient), scope, pageClient, pageScope: () => pageScopeOf(pageClient) };
+/**
+ * Loads one of the lazy files as a classic script from this script's own
+ * folder, with its nonce (a page's CSP). Resolves undefined, with one warning
+ * per page, when it cannot be fetched: the reports wait in the worker and the
+ * next offer tries again.
+ */
+function load(file: string): Promise<LazyApi | undefined> {
+  const url = new URL(file, script?.src || location.origin).href;
+  return (loading[file] ??= new Promise<LazyApi | undefined>((resolve) => {
+    const el = document.createElement('script');
+    el.src = url;
+    el.nonce = script?.nonce ?? '';
+    el.onload = el.onerror = (e) => {
+      el.remove();
+      resolve((e as Event).type === 'load' ? ((globalThis as Record<string, unknown>)[LAZY_GLOBAL] as LazyApi | undefined) : undefined);
+    };
+    document.head.append(el);
+  }).then((got) => {
+    if (got) api = api?.isolatedSink ? api : got;
+    else {
+      loading[file] = undefined;
+      if (!warnedLoad) console.warn(`${LOG} could not load ${url}: backend failure reports wait in the worker and are offered again.`);
+      warnedLoad = true;
+    }
+    return got;
+  }));
 }
 
 /**
@@ -93,51 +92,72 @@ function pageSink(pageClient: Client): Sink {
  * Sentry.init after this script (after consent, say), even after the first
  * delivery, gets every later event on its own client. Until then the monitor's
  * own isolated client sends (with data-dsn), or the reports wait in the worker.
+ * Undefined when there is nowhere to send or the lazy file could not be loaded.
  */
-function chooseSink(): Sink | undefined {
+async function chooseSink(): Promise<Sink | undefined> {
   if (sink?.pageClient) return sink;
   const pageClient = findPageSentryClient();
   if (pageClient) {
+    const lazy = api ?? (await load(DELIVER_FILE));
+    if (!lazy) return undefined;
+    if (sink?.pageClient) return sink;
     if (sink) console.info(`${LOG} the page set Sentry up: backend failures now go through its client.`);
-    sink = pageSink(pageClient);
+    sink = { ...lazy.pageSink(pageClient, () => monitor?.scopeChanged()), pageClient };
     monitor?.scopeChanged();
     return sink;
   }
   if (sink) return sink;
-  const dsn = data.dsn || (isDevHost ? SPOTLIGHT_DSN : undefined);
-  if (!dsn) return undefined;
-  const release = data.release;
-  const environment = data.environment ?? (isDevHost ? 'development' : undefined);
-  const isolated = createIsolatedClient({ dsn, release, environment });
-  sink = { ...isolated, pageScope: () => ({ ...(release ? { release } : {}), ...(environment ? { environment } : {}) }) };
+  if (!dsn) {
+    if (!warnedNowhere) console.warn(`${LOG} backend failure reports have nowhere to go: this page has no Sentry client and the script tag no data-dsn. Add data-dsn="https://<key>@<org>.ingest.sentry.io/<project>". They wait in the worker until then.`);
+    warnedNowhere = true;
+    return undefined;
+  }
+  const lazy = api?.isolatedSink ? api : await load(SENTRY_FILE);
+  if (!lazy?.isolatedSink) return undefined;
+  if (sink) return sink;
+  sink = lazy.isolatedSink({ dsn, release: data.release, environment: data.environment ?? (isDevHost ? 'development' : undefined) });
   return sink;
 }
 
 async function deliverReports(reports: BackendReport[]): Promise<DeliveryResult> {
-  const deliver = chooseSink()?.deliver;
-  if (!deliver) {
-    if (!warned) {
-      warned = true;
-      console.warn(`${LOG} ${reports.length} backend failure report(s) have nowhere to go: this page has no Sentry client and the script tag no data-dsn. Add data-dsn="https://<key>@<org>.ingest.sentry.io/<project>". They wait in the worker until then.`);
-    }
-    return { delivered: [] };
+  const chosen = await chooseSink();
+  return chosen ? chosen.deliver(reports) : { delivered: [] };
+}
+
+/**
+ * Health windows wait in memory until a sink is there (the lazy file loaded),
+ * then go out through the page's one sender; with nowhere to send (no client,
+ * no data-dsn) they are let go, as reports are not. At most MAX_WAITING wait.
+ */
+const MAX_WAITING = 120;
+let waiting: HealthReport[] = [];
+let sendHealth: ((windows: HealthReport[]) => void) | undefined;
+async function onHealth(windows: HealthReport[]): Promise<void> {
+  waiting = [...waiting, ...windows].slice(-MAX_WAITING);
+  if (!(await chooseSink())) {
+    if (!dsn && !findPageSentryClient()) waiting = [];
+    return;
   }
-  return deliver(reports);
+  sendHealth ??= api!.healthSender(() => sink?.scope);
+  const ready = waiting;
+  waiting = [];
+  if (ready.length > 0) sendHealth(ready);
 }
 
 let monitor: BackendMonitor | undefined;
 {
   // (data-enabled="false", the kill switch: the disabled worker delivers what waits, through this page too, then unregisters itself.)
-  const sendHealth = createHealthMetricsSender((points) => captureMetricPoints(points, chooseSink()?.scope));
   monitor = registerBackendMonitor({
-    ...options,
+    ...(options as WorkerOptions & { scriptUrl?: string; scope?: string }),
     register: bool(data.register),
     deliver: deliverReports,
     // Who uses this page, for the worker to store with its reports: the app's client's scope once there is one.
-    pageScope: () => (findPageSentryClient() ? chooseSink() : sink)?.pageScope(),
-    onHealth: (windows) => {
-      if (chooseSink()) sendHealth(windows);
+    // (Before the lazy file is loaded, a page with its own client tells none; the first report loads it and tells it then.)
+    pageScope: () => {
+      const pageClient = findPageSentryClient();
+      return !pageClient || sink?.pageClient === pageClient ? sink?.pageScope() : undefined;
     },
+    onHealth,
   });
   (window as { gatewayzMonitor?: unknown }).gatewayzMonitor = monitor;
 }
