@@ -16,7 +16,7 @@ import type { OutboxRecord } from '../../sw/deliver/store.js';
 import type { BackendReport } from '../../sw/protocol.js';
 import { foldKey, type FoldState, type LimitState } from '../../sw/quota/gate.js';
 
-/** Units the product holds in memory only (none yet: a failed write-ahead held in memory will report here). */
+/** Units the product holds in memory only: reports the relay holds because storage refused their write-ahead. */
 export interface MemoryUnits {
   fingerprint: string;
   occurrences: number;
@@ -35,18 +35,36 @@ export class Ledger {
   #acceptedAlerts = 0;
   /** Per fingerprint, the units gone to the held-back pool at the last check. */
   #deficit = new Map<string, number>();
-  /** The product's in-memory units (the hook for a write-ahead held in memory). */
+  /** The product's in-memory units (reports held in memory by live workers, not yet at Sentry). */
   inMemory: () => MemoryUnits[] = () => [];
+  /** In-memory reports a killed worker took with it (the product's stated loss), by event id: no longer expected. */
+  #writtenOff = new Map<string, { fingerprint: string; occurrences: number; heldBack: number }>();
   checks = 0;
 
-  inject(report: BackendReport): void {
-    const fp = foldKey(report);
-    this.injected.set(fp, (this.injected.get(fp) ?? 0) + report.occurrences);
-    this.injectedTotal += report.occurrences;
+  /** `occurrences` failures of fingerprint `fp` were stored (or held in memory): they must be accounted for. */
+  inject(fp: string, occurrences: number): void {
+    this.injected.set(fp, (this.injected.get(fp) ?? 0) + occurrences);
+    this.injectedTotal += occurrences;
+  }
+
+  /** A report held in memory was lost with its worker: its units are no longer expected. Returns them. */
+  writeOff(report: BackendReport): number {
+    const units = { fingerprint: foldKey(report), occurrences: report.kind === 'burst' ? 0 : report.occurrences, heldBack: report.heldBack ?? 0 };
+    this.#writtenOff.set(report.eventId, units);
+    this.inject(units.fingerprint, -units.occurrences);
+    this.injectedTotal -= units.heldBack;
+    return units.occurrences + units.heldBack;
   }
 
   /** Sentry accepted this report for the first time. */
   accepted(report: BackendReport): void {
+    // One a killed worker held in memory, that its page still delivered: expected again.
+    const off = this.#writtenOff.get(report.eventId);
+    if (off) {
+      this.#writtenOff.delete(report.eventId);
+      this.inject(off.fingerprint, off.occurrences);
+      this.injectedTotal += off.heldBack;
+    }
     if (report.kind === 'burst') {
       this.#acceptedAlerts += 1 + (report.burst?.suppressed ?? 0);
       return;

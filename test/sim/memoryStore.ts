@@ -75,6 +75,7 @@ export class MemoryStore implements Store {
     const result = await work(tx);
     return {
       result,
+      tx,
       writes: out.size + meta.size,
       swept,
       outbox: out,
@@ -97,6 +98,8 @@ export class MemoryStore implements Store {
 /** A transaction's work, run but not yet applied. */
 export interface Staged<T> {
   result: T;
+  /** The transaction the work ran against (the simulation tags it by what ran in it). */
+  tx: Tx;
   /** How many outbox and meta entries it writes (0: read-only). */
   writes: number;
   /** It read every fold window (the quota gate's sweep: a relay's flush claim). */
