@@ -139,6 +139,8 @@ test.describe('a static site with only the script tag', () => {
       [
         ['/gatewayz-register.js', `${dist}gatewayz-register.js`],
         ['/gatewayz-sw.js', `${dist}gatewayz-sw.js`],
+        ['/gatewayz-sentry.js', `${dist}gatewayz-sentry.js`],
+        ['/gatewayz-deliver.js', `${dist}gatewayz-deliver.js`],
         ['/', here('sites/static-site/')],
       ],
       { vars: { API_ORIGIN: api.origin, SENTRY_DSN: sentry.dsn, ENABLED: 'true' } },
@@ -204,6 +206,8 @@ test('the script tag captures through the page\'s own Sentry client when it has 
     [
       ['/gatewayz-register.js', `${dist}gatewayz-register.js`],
       ['/gatewayz-sw.js', `${dist}gatewayz-sw.js`],
+      ['/gatewayz-sentry.js', `${dist}gatewayz-sentry.js`],
+      ['/gatewayz-deliver.js', `${dist}gatewayz-deliver.js`],
       ['/', here('sites/sentry-app/')],
     ],
     { vars: { API_ORIGIN: api.origin, SENTRY_DSN: sentry.dsn } },
@@ -243,7 +247,7 @@ test.describe('a site with its own Workbox worker that adds the monitor', () => 
 
   test('a 503 and an offline failure become seed-shaped events; the precached page still loads offline; disabled, the API is left alone', async ({ page, network, api, sentry }) => {
     test.setTimeout(90_000);
-    const site = await startSiteServer([['/gatewayz-register.js', `${dist}gatewayz-register.js`], ['/', here('sites/workbox-site/')]], {
+    const site = await startSiteServer([['/gatewayz-register.js', `${dist}gatewayz-register.js`], ['/gatewayz-sentry.js', `${dist}gatewayz-sentry.js`], ['/', here('sites/workbox-site/')]], {
       vars: { API_ORIGIN: api.origin, SENTRY_DSN: sentry.dsn },
     });
     site.override('/sw.js', await buildWorker(api.origin, true));

@@ -15,6 +15,8 @@ test("the script tag switches to the app's own client when the app calls Sentry.
     [
       ['/gatewayz-register.js', here('../dist/gatewayz-register.js')],
       ['/gatewayz-sw.js', here('../dist/gatewayz-sw.js')],
+      ['/gatewayz-sentry.js', here('../dist/gatewayz-sentry.js')],
+      ['/gatewayz-deliver.js', here('../dist/gatewayz-deliver.js')],
       ['/', here('sites/sentry-app/')],
     ],
     { vars: { API_ORIGIN: api.origin, SENTRY_DSN: sentry.dsn } },

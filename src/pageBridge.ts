@@ -35,7 +35,7 @@ type Outcome = 'delivered' | 'dropped' | 'failed';
 
 export interface BridgeOptions {
   deliver: Deliver;
-  /** Called with each batch's health windows; they are done once it settles. */
+  /** Called with each batch's health windows; they are done once it settles, unless it resolves false (not taken). */
   health(windows: HealthReport[]): Promise<unknown>;
   /** Deletes what Sentry took from the worker's outbox; resolves when that committed. */
   markDelivered(eventIds: string[]): Promise<unknown>;
@@ -110,10 +110,10 @@ export function createPageBridge(o: BridgeOptions) {
         reports.map((r) => settled.get(r.eventId) ?? delivering.get(r.eventId) ?? Promise.resolve<Outcome>('failed')),
       );
       const healthDone = health.length > 0 ? o.health(health) : Promise.resolve();
-      void Promise.all([outcomes, healthDone]).then(async ([results]) => {
+      void Promise.all([outcomes, healthDone]).then(async ([results, took]) => {
         const delivered = reports.filter((_, i) => results[i] === 'delivered').map((r) => r.eventId);
         const dropped = reports.filter((_, i) => results[i] === 'dropped').map((r) => r.eventId);
-        const done = [...delivered, ...health.map((h) => h.eventId)];
+        const done = [...delivered, ...(took === false ? [] : health.map((h) => h.eventId))];
         // Through storage first: the ack message is lost if the worker stops before it arrives.
         await o.markDelivered(done).catch(() => undefined);
         const ack: AckPayload = { eventIds: done };

@@ -45,8 +45,11 @@ export interface BackendMonitorOptions extends WorkerOptions {
   pageScope?: () => PageScope | undefined;
 }
 
-/** Receives health windows: per origin, endpoint template and gateway, requests, failures by kind and a latency histogram. */
-export type HealthListener = (windows: HealthReport[]) => void | Promise<void>;
+/**
+ * Receives health windows: per origin, endpoint template and gateway, requests, failures by kind and a latency
+ * histogram. Return `false` when this page cannot send them now: they wait in the worker for a page that can.
+ */
+export type HealthListener = (windows: HealthReport[]) => void | boolean | Promise<void | boolean>;
 
 export interface BackendMonitor {
   /** Adds a health listener; returns a function that removes it. */
@@ -117,9 +120,9 @@ export function registerBackendMonitor(options: BackendMonitorOptions): BackendM
   const scriptPath = new URL(scriptUrl, location.href).pathname;
   const bridge = createPageBridge({
     deliver,
-    health: (windows) =>
-      // Health windows are done once every listener has had them (a listener's failure is its own).
-      Promise.all([...healthListeners].map((l) => Promise.resolve().then(() => l(windows)).catch((err: unknown) => console.warn(`${LOG} a health listener failed`, err)))),
+    health: async (windows) =>
+      // Done once every listener has had them (a listener's failure is its own), unless one said it could not take them.
+      !(await Promise.all([...healthListeners].map((l) => Promise.resolve().then(() => l(windows)).catch((err: unknown) => console.warn(`${LOG} a health listener failed`, err))))).includes(false),
     markDelivered,
     now: Date.now,
     warn: (message, err) => console.warn(`${LOG} ${message}`, err),

@@ -8,10 +8,13 @@ import { describe, expect, it } from 'vitest';
 
 const BUDGETS: Array<[file: string, maxGzipBytes: number, what: string]> = [
   // 12 KiB, 3 KiB more for scrubbing secrets of formats it has never seen (issue 11: JSON walk, entropy, URL and
-  // scheme rules), and 1 KiB for exactly-once at the edges (issue 19: the kill switch's drain, an update's takeover,
-  // counts carried past a dropped event, failures held in memory when storage refuses, greeting unknown pages).
-  ['dist/gatewayz-sw.js', 16 * 1024, 'the worker script'],
-  ['dist/bridge.min.js', 5 * 1024, 'the page bridge, without @sentry/browser'],
+  // scheme rules), and 1.5 KiB for exactly-once at the edges (issue 19: the kill switch's drain, an update's
+  // takeover, counts carried past a dropped event, failures held in memory and offered when storage refuses, pacing
+  // by what Sentry took, greeting unknown pages), less what leaving config's long messages to the page saved.
+  ['dist/gatewayz-sw.js', 16.5 * 1024, 'the worker script'],
+  // 5 KiB, and half a KiB for exactly-once (issue 19: the page deletes what Sentry took from the outbox itself,
+  // joins a send under way, pauses for Sentry's Retry-After, reports drops, greets again, says when an update waits).
+  ['dist/bridge.min.js', 5.5 * 1024, 'the page bridge, without @sentry/browser'],
   // The script tag's file (issue "Fast from cold", item 4): it registers the worker and runs the bridge, nothing
   // more; what talks to Sentry is loaded beside it when the first report must go out. It was 30 KiB with its own client.
   ['dist/gatewayz-register.js', 6 * 1024, 'the script-tag drop-in'],

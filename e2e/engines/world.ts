@@ -50,7 +50,7 @@ export interface Site {
 }
 
 export function checkBuilt(): void {
-  for (const f of ['dist/gatewayz-sw.js', 'dist/gatewayz-register.js', 'dist/gatewayz-sw-disabled.js', 'dist/vite.js', 'dist/sw.js']) {
+  for (const f of ['dist/gatewayz-sw.js', 'dist/gatewayz-register.js', 'dist/gatewayz-sentry.js', 'dist/gatewayz-deliver.js', 'dist/gatewayz-sw-disabled.js', 'dist/vite.js', 'dist/sw.js']) {
     if (!existsSync(root(f))) throw new Error(`The engines suite needs the built package: ${f} is missing. Run \`npm run build\` first.`);
   }
 }
@@ -125,6 +125,8 @@ export async function startSite(world: World, path: SitePath): Promise<Site> {
       [
         ['/gatewayz-register.js', root('dist/gatewayz-register.js')],
         ['/gatewayz-sw.js', root('dist/gatewayz-sw.js')],
+        ['/gatewayz-sentry.js', root('dist/gatewayz-sentry.js')],
+        ['/gatewayz-deliver.js', root('dist/gatewayz-deliver.js')],
         ['/', root('e2e/sites/engines-static/')],
         ['/', root('e2e/sites/static-site/')],
       ],
@@ -172,6 +174,8 @@ export async function startFailOpenSite(world: World, mode: FailOpenMode): Promi
     [
       ['/gatewayz-register.js', root('dist/gatewayz-register.js')],
       ['/gatewayz-sw.js', root('dist/gatewayz-sw.js')],
+      ['/gatewayz-sentry.js', root('dist/gatewayz-sentry.js')],
+      ['/gatewayz-deliver.js', root('dist/gatewayz-deliver.js')],
       ['/', root('e2e/sites/engines-failopen/')],
       ['/', root('e2e/sites/static-site/')],
     ],

@@ -125,23 +125,17 @@ async function deliverReports(reports: BackendReport[]): Promise<DeliveryResult>
 }
 
 /**
- * Health windows wait in memory until a sink is there (the lazy file loaded),
- * then go out through the page's one sender; with nowhere to send (no client,
- * no data-dsn) they are let go, as reports are not. At most MAX_WAITING wait.
+ * Health windows never load Sentry code by themselves: a page with no
+ * failures fetches nothing. Until a report has loaded a sink, the page
+ * answers that it did not take them, and they wait in the worker (one window,
+ * to which later counts are added) until a page can send them.
  */
-const MAX_WAITING = 120;
-let waiting: HealthReport[] = [];
 let sendHealth: ((windows: HealthReport[]) => void) | undefined;
-async function onHealth(windows: HealthReport[]): Promise<void> {
-  waiting = [...waiting, ...windows].slice(-MAX_WAITING);
-  if (!(await chooseSink())) {
-    if (!dsn && !findPageSentryClient()) waiting = [];
-    return;
-  }
-  sendHealth ??= api!.healthSender(() => sink?.scope);
-  const ready = waiting;
-  waiting = [];
-  if (ready.length > 0) sendHealth(ready);
+function onHealth(windows: HealthReport[]): boolean {
+  if (!sink || !api) return false;
+  sendHealth ??= api.healthSender(() => sink?.scope);
+  sendHealth(windows);
+  return true;
 }
 
 let monitor: BackendMonitor | undefined;

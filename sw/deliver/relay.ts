@@ -218,7 +218,13 @@ export class Relay {
    * says hello again only on load, on coming into view or when asked).
    */
   async greeted(pageId: string, page: PageScope | undefined, reply: () => void): Promise<void> {
-    await this.hello(pageId, page, false);
+    try {
+      await this.hello(pageId, page, false);
+    } catch (err) {
+      // Storage refuses: the page is known to this worker only, and still answered (never deaf).
+      (this.#bridges ??= new Map()).set(pageId, { at: this.#o.clock.now(), page });
+      this.#o.internalError(err);
+    }
     reply();
     await this.flush(pageId, true);
   }
@@ -340,6 +346,12 @@ export class Relay {
         if (paced) budget--;
       }
       return { claimed, wake, ready, bridges };
+    }).catch((err: unknown) => {
+      // Storage refuses: what is held in memory still goes, to the pages this worker heard from (or any).
+      if (this.#memory.length === 0) throw err;
+      this.#o.internalError(err);
+      const known = this.#bridges ?? new Map<string, Bridge>();
+      return { claimed: [] as OutboxRecord[], wake: now + 60_000, ready: open.filter((p) => known.size === 0 || known.has(p.id)), bridges: known };
     });
     this.#bridges = bridges;
     // Pages the worker does not know (it forgot them, or they never reached it): ask them to say hello.
@@ -437,7 +449,9 @@ export class Relay {
         const stored = await tx.get(r.eventId);
         // Only while it is still ours: the lease this offer took.
         if (!stored || stored.leaseUntil !== r.leaseUntil) continue;
-        stored.leaseUntil = 0;
+        // A health window the page answered without taking (it has nowhere to send it yet) is with no page:
+        // unoffered again, so the next window's counts are added to it rather than waiting beside it.
+        stored.leaseUntil = result.received && stored.report.kind === 'health' ? undefined : 0;
         if (result.received) {
           // The page answered but Sentry did not take it: again later, with backoff (or when Sentry said).
           stored.attempts++;
