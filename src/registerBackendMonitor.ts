@@ -171,8 +171,9 @@ export function registerBackendMonitor(options: BackendMonitorOptions): BackendM
       return;
     }
     const msg = parsed.message;
-    // A worker that does not know this page (it forgot it, or this page came back from the back/forward cache).
-    if (msg.type === 'greet') return void greet(event.source as ServiceWorker);
+    // A worker that does not know this page (it forgot it, or this page came back from the back/forward cache),
+    // or one handing over to a new version: hello to this page's controller (the new one), else to the asker.
+    if (msg.type === 'greet') return void greet(sw?.controller ?? (event.source as ServiceWorker));
     const port = event.ports[0];
     if (msg.type !== 'reports' || !port) return;
     bridge.batch(msg.payload, {

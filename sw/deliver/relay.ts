@@ -19,6 +19,7 @@
  *   stops between picking a batch and posting it delays those records by
  *   seconds, not by the whole acknowledgement deadline.
  */
+import { mergeWindows, type HealthReport } from '../health/aggregate.js';
 import type { BackendReport, PageScope } from '../protocol.js';
 import { foldKey, RATE_WINDOW_MS, type QuotaGate } from '../quota/gate.js';
 import type { Clock, OutboxRecord, Store, Tx } from './store.js';
@@ -60,6 +61,8 @@ export interface OfferResult {
   dropped?: string[];
   /** Sentry asked for no events before this time (epoch ms). */
   retryAt?: number;
+  /** The page answered (an ack came): what it did not list, it did not take. */
+  answered?: boolean;
 }
 
 /** The pages of the site, as the relay sees them. */
@@ -130,8 +133,10 @@ export class Relay {
   /** A report the outbox could not store: kept in memory and offered at once (it is lost only if this worker stops first). */
   hold(record: OutboxRecord, key: string, max: number): void {
     const r = record.report as BackendReport;
-    const same = this.#memory.find((m) => !this.#memoryOffered.has(m.eventId) && m.report.kind !== 'health' && foldKey(m.report) === key);
-    const into = same ?? (this.#memory.length >= max ? this.#memory.find((m) => !this.#memoryOffered.has(m.eventId) && m.report.kind !== 'health') : undefined);
+    // Only into one never offered: Sentry may have any other already, and would keep its first version.
+    const fresh = (m: OutboxRecord) => m.attempts === 0 && m.leaseUntil === undefined && m.report.kind !== 'health';
+    const same = this.#memory.find((m) => fresh(m) && foldKey(m.report as BackendReport) === key);
+    const into = same ?? (this.#memory.length >= max ? this.#memory.find(fresh) : undefined);
     if (into) {
       const m = into.report as BackendReport;
       if (same) m.occurrences += r.occurrences;
@@ -144,6 +149,11 @@ export class Relay {
   /** Reports held in memory because storage failed. */
   get held(): number {
     return this.#memory.length;
+  }
+
+  /** Those reports themselves (the simulation's ledger counts them). */
+  heldReports(): readonly OutboxRecord[] {
+    return this.#memory;
   }
 
   /** A newer version is installing: take no new batches, so this one finishes its work and the new one activates promptly. */
@@ -244,6 +254,11 @@ export class Relay {
 
   /** A report was stored: flush at once when a batch is full, else within batchMs. */
   added(): void {
+    if (this.#retiring) {
+      // Written by a version that is handing over: the pages tell their controller (the new version), whose hello flushes it.
+      void this.#o.pages.list().then((pages) => pages.forEach((p) => this.#o.pages.greet?.(p.id)), this.#o.internalError);
+      return;
+    }
     this.#waiting++;
     this.flushSoon(this.#waiting >= this.#o.batchSize ? 0 : this.#o.batchMs);
   }
@@ -364,6 +379,7 @@ export class Relay {
       for (const r of this.#memory) {
         if (this.#memoryOffered.has(r.eventId) || (r.report.kind !== 'health' && r.notBefore > now && !ignoreBackoff)) continue;
         this.#memoryOffered.add(r.eventId);
+        r.leaseUntil = 0;
         claimed.push(r);
       }
     }
@@ -416,10 +432,12 @@ export class Relay {
     if (!result.received && !result.abandoned) this.#unresponsive.set(pageId, now + UNRESPONSIVE_MS);
     let again = Infinity;
     const inMemory = records.filter((r) => this.#memoryOffered.has(r.eventId));
+    const forget = (r: OutboxRecord) => this.#memory.splice(this.#memory.indexOf(r), 1);
     for (const r of inMemory) {
-      this.#memoryOffered.delete(r.eventId);
-      if (acked.has(r.eventId) || dropped.has(r.eventId)) this.#memory.splice(this.#memory.indexOf(r), 1);
-      else if (result.received) {
+      // A dropped one stays marked offered until its carry committed: no other flush may offer it meanwhile.
+      if (!dropped.has(r.eventId)) this.#memoryOffered.delete(r.eventId);
+      if (acked.has(r.eventId)) forget(r);
+      else if (result.received && !dropped.has(r.eventId)) {
         r.attempts++;
         r.notBefore = Math.max(retryAt, now + backoff(r.attempts));
         again = Math.min(again, r.notBefore);
@@ -435,7 +453,11 @@ export class Relay {
         await tx.putMeta('sent', sent);
       }
       for (const r of records) {
-        if (inMemory.includes(r)) continue;
+        if (inMemory.includes(r)) {
+          // Held in memory and dropped by the app: its counts move on like a stored one's (it leaves memory once this commits).
+          if (dropped.has(r.eventId)) await this.#o.gate.carryReport(tx, r.report as BackendReport, now);
+          continue;
+        }
         // Sentry has it (its page deleted it already, unless the page could not reach storage).
         if (acked.has(r.eventId)) {
           await tx.delete(r.eventId);
@@ -449,9 +471,18 @@ export class Relay {
         const stored = await tx.get(r.eventId);
         // Only while it is still ours: the lease this offer took.
         if (!stored || stored.leaseUntil !== r.leaseUntil) continue;
-        // A health window the page answered without taking (it has nowhere to send it yet) is with no page:
-        // unoffered again, so the next window's counts are added to it rather than waiting beside it.
-        stored.leaseUntil = result.received && stored.report.kind === 'health' ? undefined : 0;
+        // A health window the page answered without taking (it has nowhere to send it yet) is with no page
+        // (one it never answered for may have been sent: that one stays marked offered):
+        // unoffered again, and one with the window that waits unoffered, if any (at most one ever waits).
+        stored.leaseUntil = 0;
+        if (result.answered && stored.report.kind === 'health') {
+          const other = (await tx.all()).find((o) => o.report.kind === 'health' && o.leaseUntil === undefined && o.eventId !== stored.eventId);
+          if (other) {
+            mergeWindows(stored.report, other.report as HealthReport);
+            await tx.delete(other.eventId);
+          }
+          delete stored.leaseUntil;
+        }
         if (result.received) {
           // The page answered but Sentry did not take it: again later, with backoff (or when Sentry said).
           stored.attempts++;
@@ -460,12 +491,22 @@ export class Relay {
         }
         await tx.put(stored);
       }
-    });
+    }).then(
+      // Carried: the dropped ones held in memory leave it.
+      () => inMemory.forEach((r) => dropped.has(r.eventId) && forget(r)),
+      (err: unknown) => {
+        // Not carried: they stay in memory, to be offered again.
+        inMemory.forEach((r) => this.#memoryOffered.delete(r.eventId));
+        throw err;
+      },
+    );
+    inMemory.forEach((r) => this.#memoryOffered.delete(r.eventId));
     // Reports delivered (health windows are not reports).
     const reports = records.filter((r) => acked.has(r.eventId) && r.report.kind !== 'health').length;
     if (acked.size > 0 || dropped.size > 0) this.#o.delivered?.(reports, dropped.size);
     if (result.abandoned) return;
-    if (!result.received || this.#pacedOut) this.flushSoon(0);
+    // A carry moved counts to a fold window or the held-back count: the next flush's sweep schedules when they leave.
+    if (!result.received || this.#pacedOut || dropped.size > 0) this.flushSoon(0);
     else if (again < Infinity) this.wakeAt(again);
   }
 }

@@ -41,7 +41,7 @@ export const swPages: Pages = {
         } else if (msg?.type === 'ack') {
           received = true;
           const { eventIds, dropped = [], retryAt } = msg.payload;
-          done({ acked: eventIds.filter((id) => offered.has(id)), dropped: dropped.filter((id) => offered.has(id)), retryAt });
+          done({ answered: true, acked: eventIds.filter((id) => offered.has(id)), dropped: dropped.filter((id) => offered.has(id)), retryAt });
         }
       };
       const reports: BackendReport[] = [];

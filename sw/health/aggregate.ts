@@ -124,3 +124,15 @@ export class HealthAggregator {
     return report;
   }
 }
+
+/** Adds window b into window a: counts and histograms add up. */
+export function mergeWindows(a: HealthReport, b: HealthReport): void {
+  a.from = Math.min(a.from, b.from);
+  a.to = Math.max(a.to, b.to);
+  const byKey = new Map(a.series.map((s) => [`${s.origin} ${s.endpoint} ${s.gateway}`, s]));
+  for (const s of b.series) {
+    const mine = byKey.get(`${s.origin} ${s.endpoint} ${s.gateway}`);
+    if (mine) addSeries(mine, s);
+    else a.series.push(s);
+  }
+}

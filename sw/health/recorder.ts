@@ -3,7 +3,7 @@ import { recordOf } from '../quota/gate.js';
 import { gatewayOf, newEventId } from '../report/buildReport.js';
 import { endpointTemplate } from '../report/endpointTemplate.js';
 import type { FailureKind } from '../protocol.js';
-import { addSeries, HealthAggregator, type HealthReport } from './aggregate.js';
+import { HealthAggregator, mergeWindows, type HealthReport } from './aggregate.js';
 
 /** With no request for this long, what was counted so far is stored: a worker the browser stops when idle keeps its counts. */
 export const IDLE_SAVE_MS = 5000;
@@ -126,24 +126,12 @@ export class HealthRecorder {
       await this.#store.tx(async (tx) => {
         const waiting = (await tx.all()).find((r) => r.report.kind === 'health' && r.leaseUntil === undefined);
         if (!waiting) return tx.put(recordOf(report, '', now));
-        merge(waiting.report as HealthReport, report);
+        mergeWindows(waiting.report as HealthReport, report);
         return tx.put(waiting);
       });
       this.#hooks.stored();
     } catch (err) {
       this.#hooks.internalError(err);
     }
-  }
-}
-
-/** Adds window b into window a: counts and histograms add up. */
-function merge(a: HealthReport, b: HealthReport): void {
-  a.from = Math.min(a.from, b.from);
-  a.to = Math.max(a.to, b.to);
-  const byKey = new Map(a.series.map((s) => [`${s.origin} ${s.endpoint} ${s.gateway}`, s]));
-  for (const s of b.series) {
-    const mine = byKey.get(`${s.origin} ${s.endpoint} ${s.gateway}`);
-    if (mine) addSeries(mine, s);
-    else a.series.push(s);
   }
 }

@@ -289,8 +289,12 @@ export class QuotaGate {
     const record = await tx.get(eventId);
     if (!record) return false;
     await tx.delete(eventId);
-    const r = record.report;
-    if (r.kind === 'health') return true;
+    if (record.report.kind !== 'health') await this.carryReport(tx, record.report, now);
+    return true;
+  }
+
+  /** Moves the counts of a report the app dropped (one held in memory, or one just deleted) to where they ride on. */
+  async carryReport(tx: Tx, r: BackendReport, now: number): Promise<void> {
     const limit = (await tx.getMeta<LimitState>('limit')) ?? emptyLimit();
     if (r.kind === 'burst') limit.suppressedAlerts += 1 + (r.burst?.suppressed ?? 0);
     limit.heldBack += r.heldBack ?? 0;
@@ -311,7 +315,6 @@ export class QuotaGate {
       }
     }
     await tx.putMeta('limit', limit);
-    return true;
   }
 
   /**

@@ -139,14 +139,6 @@ export interface SimResult {
  * situation that makes it, not by its message, so no other bug hides behind it.
  */
 export const KNOWN_PRODUCT_BUGS: Record<string, string> = {
-  'carry-no-wake':
-    "Relay.#send: after a page's ack says the app dropped a report, QuotaGate.carry moves its counts to its fold window or to limit.heldBack, but nothing schedules the next flush (no wakeAt for the fold's window end or the held-back summary): the counts wait for an unrelated event (a failure, a page's hello), and with none they never leave",
-  'held-fold-after-offer':
-    "Relay.hold folds a new failure into a report held in memory that was already offered (its offer timed out: the page closed before acking, or Sentry's answer was lost): Sentry may have that event id already, and keeps the first version, so the occurrences folded in after are lost (or reach Sentry as a repeat with different content)",
-  'retired-write-unflushed':
-    "a version retiring (updatefound) still stores its health windows (and relay.added() flushes nothing while retiring); the version that took over is not told, so such a record waits for the new version's next unrelated flush (a failure, a page's hello), and with none it is never delivered",
-  'held-dropped-lost':
-    "Relay.#send: a report held in memory (its write-ahead refused by storage) that the app drops on purpose (beforeSend returned null) is spliced out of memory and its counts are not carried (QuotaGate.carry runs only for stored records): its occurrences and heldBack are lost",
 };
 export type KnownBug = string;
 
@@ -181,8 +173,13 @@ class SimWorker {
   /** Transactions wait until then: the open is blocked (an older connection holds the database). */
   blockedUntil = 0;
   monitor: Monitor;
-  /** The reports the relay holds in memory (storage refused their write-ahead): the same objects it offers. */
-  held = new Set<OutboxRecord>();
+  /** The reports the relay holds in memory (storage refused their write-ahead): the product's own list, less those whose carry committed. */
+  get held(): Set<OutboxRecord> {
+    return new Set(this.monitor.relay.heldReports().filter((r) => !this.carriedHeld.has(r.eventId)));
+  }
+  /** Ids of held reports a transaction is carrying, and those whose carry committed. */
+  carryingHeld = new Map<Tx, Set<string>>();
+  carriedHeld = new Set<string>();
   /** When this worker counted each request for health: what a kill can take with it. */
   counted: number[] = [];
   store: Store;
@@ -227,6 +224,15 @@ class SimWorker {
       w.carries.add(tx);
       return carry(tx, eventId, now);
     };
+    // A report held in memory whose carry commits is no longer the memory's to count (the relay forgets it right after).
+    const carryReport = gate.carryReport.bind(gate);
+    gate.carryReport = (tx, report, now) => {
+      w.carries.add(tx);
+      const ids = this.carryingHeld.get(tx) ?? new Set<string>();
+      ids.add(report.eventId);
+      this.carryingHeld.set(tx, ids);
+      return carryReport(tx, report, now);
+    };
     const capture = gate.capture.bind(gate);
     gate.capture = (tx, given, o) => {
       w.captures.set(tx, { fingerprint: foldKey(given), status: given.status, options: o });
@@ -235,17 +241,14 @@ class SimWorker {
     const relay = this.monitor.relay;
     const hold = relay.hold.bind(relay);
     relay.hold = (record, key, max) => {
-      const before = relay.held;
       const units = new Map([...this.held].map((r) => [r, (r.report as BackendReport).occurrences + ((r.report as BackendReport).heldBack ?? 0)]));
       hold(record, key, max);
       for (const [r, n] of units) {
         const now = (r.report as BackendReport).occurrences + ((r.report as BackendReport).heldBack ?? 0);
         if (now > n && w.everOffered.has(r.eventId)) {
-          w.knownCountBug = 'held-fold-after-offer';
-          w.violation(`${this.name} folded a failure into ${r.eventId.slice(-4)}, held in memory and offered before${w.accepted.has(r.eventId) ? ' (Sentry has it)' : ''}`, 'held-fold-after-offer');
+          w.violation(`${this.name} folded a failure into ${r.eventId.slice(-4)}, held in memory and offered before${w.accepted.has(r.eventId) ? ' (Sentry has it)' : ''}`);
         }
       }
-      if (relay.held > before) this.held.add(record);
       w.heldFailure(this, record);
     };
   }
@@ -470,6 +473,7 @@ export class World {
     if (wk.retired) for (const [id, r] of staged.outbox) if (r) this.retiredWrites.add(id);
     if (staged.swept) this.lastClaim = this.#commits + 1;
     if (this.carries.has(staged.tx)) this.lastCarry = this.#commits + 1;
+    for (const id of wk.carryingHeld.get(staged.tx) ?? []) wk.carriedHeld.add(id);
     staged.apply();
     if (this.#crashHere()) return this.kill(wk, `after commit of tx #${n} (${label})`, true);
     resolve(staged.result);
@@ -598,7 +602,6 @@ export class World {
       if (r.report.kind === 'health' || this.accepted.has(r.eventId)) continue;
       this.result.heldLost += this.ledger.writeOff(r.report);
     }
-    w.held.clear();
     for (const [id, o] of this.#openOffers) if (o.w === w) this.#openOffers.delete(id);
     this.trace(`${w.name} KILLED${at ? ` ${at}` : ''}`);
     // The browser starts a worker again for the next event, or now.
@@ -863,16 +866,6 @@ export class World {
         settled = true;
         cancel();
         for (const id of ids) if (this.#openOffers.get(id)?.w === w) this.#openOffers.delete(id);
-        // The relay lets go of the in-memory reports a page took or dropped.
-        for (const r of records) {
-          if (!w.held.has(r)) continue;
-          if (result.dropped?.includes(r.eventId) && r.report.kind !== 'health') {
-            // Its counts are not carried on (the relay splices it out): the known bug, its units written off so the ledger checks on.
-            const units = this.ledger.writeOff(r.report as BackendReport);
-            if (units > 0 && w.alive) this.violation(`${w.name} let go of ${r.eventId.slice(-4)}, held in memory and dropped by the app, without carrying its ${units} units`, 'held-dropped-lost');
-            w.held.delete(r);
-          } else if (result.acked.includes(r.eventId)) w.held.delete(r);
-        }
         resolve({ received, ...result });
       };
       let cancel = w.clock.after(respondBy + 500 - this.t, () => done({ acked: [] }));
@@ -886,7 +879,7 @@ export class World {
         },
         ack: (a: AckPayload) => {
           received = true;
-          done({ acked: a.eventIds.filter((id) => offered.has(id)), dropped: (a.dropped ?? []).filter((id) => offered.has(id)), retryAt: a.retryAt });
+          done({ answered: true, acked: a.eventIds.filter((id) => offered.has(id)), dropped: (a.dropped ?? []).filter((id) => offered.has(id)), retryAt: a.retryAt });
         },
       };
       // The message reaches the page (if it is still open) whatever happens to the worker.
@@ -1065,7 +1058,7 @@ export class World {
       this.violation(`${this.result.maxPerMinuteAtSentry} reports reached Sentry within ${RATE_WINDOW_MS} ms (maxEventsPerMinute ${this.config.maxEventsPerMinute}, violation above twice that)`);
     }
     within(alerts, 3_600_000, ALERTS_PER_HOUR, 'burst alerts');
-    if (this.mem.outbox.size > 0) this.violation(`${this.mem.outbox.size} records never delivered`, [...this.mem.outbox.keys()].every((id) => this.retiredWrites.has(id)) ? 'retired-write-unflushed' : undefined);
+    if (this.mem.outbox.size > 0) this.violation(`${this.mem.outbox.size} records never delivered`);
     const held = this.workers.filter((w) => w.alive).reduce((n, w) => n + w.monitor.relay.held, 0);
     if (held > 0) this.violation(`${held} reports still held in memory`);
     // Health: never counted twice; what is missing, only what kills took (at most a window's counts each).
@@ -1180,7 +1173,7 @@ export async function simulate(seed: number, trace?: (line: string) => void): Pr
     const limit = w.mem.meta.get('limit') as LimitState | undefined;
     const stuck = (limit?.heldBack ?? 0) > 0 || [...w.mem.meta].some(([k, v]) => k.startsWith('fold ') && (v as FoldState).pending > 0);
     if (!stuck || w.lastClaim >= w.lastCarry) break;
-    w.violation('counts carried from a dropped report wait with no flush to send them', 'carry-no-wake');
+    w.violation('counts carried from a dropped report wait with no flush to send them');
     for (const p of w.pages) if (p.open) w.hello(p);
     await w.run(span + i * DAY);
   }
