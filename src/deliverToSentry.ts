@@ -51,7 +51,7 @@ const pageClock = {
   },
 };
 
-type Outcome = 'delivered' | 'dropped' | 'failed';
+type Outcome = 'delivered' | 'dropped' | 'refused' | 'failed';
 
 interface InFlight {
   /** What is put on the event after every event processor has run. */
@@ -143,7 +143,7 @@ export function deliverToSentry(client: Client, options: DeliverOptions = {}): D
       // an answer without headers
     }
     const status = response?.statusCode;
-    if (status !== undefined) return f.settle(status >= 200 && status < 300 ? 'delivered' : 'failed');
+    if (status !== undefined) return f.settle(status >= 200 && status < 300 ? 'delivered' : 'refused');
     // No status: the send failed, was filtered by a rate limit, or an offline transport stored it (taken back).
     takeBack(event.event_id!).then(
       () => f.settle('failed'),
@@ -207,7 +207,7 @@ export function deliverToSentry(client: Client, options: DeliverOptions = {}): D
     const known = late.get(id);
     if (known !== undefined) {
       late.delete(id);
-      if (known !== 'failed') return Promise.resolve(known);
+      if (known === 'delivered' || known === 'dropped') return Promise.resolve(known);
     }
     // Still being sent (its deadline passed earlier): this offer waits for that answer; never a second send.
     const f = inFlight.get(id) ?? capture(report);
@@ -235,6 +235,8 @@ export function deliverToSentry(client: Client, options: DeliverOptions = {}): D
     const results = await Promise.all(reports.map(deliverOne));
     const pick = (o: Outcome) => reports.filter((_, i) => results[i] === o).map((r) => r.eventId);
     const result: DeliveryResult = { delivered: pick('delivered'), dropped: pick('dropped') };
+    const refused = pick('refused');
+    if (refused.length > 0) result.refused = refused;
     const until = disabledUntil(limits, 'error');
     if (until > clock.now()) result.retryAt = until;
     return result;

@@ -26,12 +26,14 @@ export interface DeliveryResult {
   dropped?: string[];
   /** Sentry asked for no events before this time (epoch ms). */
   retryAt?: number;
+  /** Sentry answered these with a refusal (a status, not 2xx): they did not count against its quota. */
+  refused?: string[];
 }
 
 /** Sends reports on (to Sentry) and says what became of each; anything not listed is offered again later. */
 export type Deliver = (reports: BackendReport[]) => Promise<string[] | DeliveryResult>;
 
-type Outcome = 'delivered' | 'dropped' | 'failed';
+type Outcome = 'delivered' | 'dropped' | 'refused' | 'failed';
 
 export interface BridgeOptions {
   deliver: Deliver;
@@ -54,13 +56,13 @@ const REMEMBER = 5000;
 
 export function createPageBridge(o: BridgeOptions) {
   /** Event ids this page settled (delivered or dropped): a re-offer is answered at once. */
-  const settled = new Map<string, Exclude<Outcome, 'failed'>>();
+  const settled = new Map<string, 'delivered' | 'dropped'>();
   /** Reports being handed to `deliver`, by event id. */
   const delivering = new Map<string, Promise<Outcome>>();
   let retryAt = 0;
 
   const remember = (id: string, outcome: Outcome) => {
-    if (outcome === 'failed') return;
+    if (outcome !== 'delivered' && outcome !== 'dropped') return;
     settled.set(id, outcome);
     if (settled.size > REMEMBER) settled.delete(settled.keys().next().value!);
   };
@@ -77,14 +79,14 @@ export function createPageBridge(o: BridgeOptions) {
       )
       .then((r) => {
         if (r.retryAt !== undefined && r.retryAt > retryAt) retryAt = r.retryAt;
-        return { delivered: new Set(r.delivered), dropped: new Set(r.dropped ?? []) };
+        return { delivered: new Set(r.delivered), dropped: new Set(r.dropped ?? []), refused: new Set(r.refused ?? []) };
       });
     for (const { eventId } of reports) {
       delivering.set(
         eventId,
-        result.then(({ delivered, dropped }) => {
+        result.then(({ delivered, dropped, refused }) => {
           delivering.delete(eventId);
-          const outcome: Outcome = delivered.has(eventId) ? 'delivered' : dropped.has(eventId) ? 'dropped' : 'failed';
+          const outcome: Outcome = delivered.has(eventId) ? 'delivered' : dropped.has(eventId) ? 'dropped' : refused.has(eventId) ? 'refused' : 'failed';
           remember(eventId, outcome);
           return outcome;
         }),
@@ -113,11 +115,13 @@ export function createPageBridge(o: BridgeOptions) {
       void Promise.all([outcomes, healthDone]).then(async ([results, took]) => {
         const delivered = reports.filter((_, i) => results[i] === 'delivered').map((r) => r.eventId);
         const dropped = reports.filter((_, i) => results[i] === 'dropped').map((r) => r.eventId);
+        const refused = reports.filter((_, i) => results[i] === 'refused').map((r) => r.eventId);
         const done = [...delivered, ...(took === false ? [] : health.map((h) => h.eventId))];
         // Through storage first: the ack message is lost if the worker stops before it arrives.
         await o.markDelivered(done).catch(() => undefined);
         const ack: AckPayload = { eventIds: done };
         if (dropped.length > 0) ack.dropped = dropped;
+        if (refused.length > 0) ack.refused = refused;
         if (retryAt > o.now()) ack.retryAt = retryAt;
         reply.ack(ack);
       });

@@ -141,6 +141,8 @@ export interface AckPayload {
   eventIds: string[];
   dropped?: string[];
   retryAt?: number;
+  /** Of those not delivered, the ones Sentry answered with a refusal (a status, not 2xx): they did not reach its quota. */
+  refused?: string[];
 }
 
 export type PageMessage =
@@ -249,7 +251,7 @@ export function parsePageMessage(data: unknown): PageMessage | null {
       return isPageScope(p) ? (data as PageMessage) : null;
     case 'ack': {
       const ids = (x: unknown) => Array.isArray(x) && x.length <= 10_000 && x.every(str);
-      return ids(p.eventIds) && (p.dropped === undefined || ids(p.dropped)) && optNum(p.retryAt) ? (data as PageMessage) : null;
+      return ids(p.eventIds) && (p.dropped === undefined || ids(p.dropped)) && (p.refused === undefined || ids(p.refused)) && optNum(p.retryAt) ? (data as PageMessage) : null;
     }
     case 'stats':
     case 'flush':

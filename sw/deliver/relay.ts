@@ -63,6 +63,8 @@ export interface OfferResult {
   retryAt?: number;
   /** The page answered (an ack came): what it did not list, it did not take. */
   answered?: boolean;
+  /** Event ids Sentry refused with a status: they did not reach its quota. */
+  refused?: string[];
 }
 
 /** The pages of the site, as the relay sees them. */
@@ -95,6 +97,13 @@ export interface RelayOptions {
   /** After an answer was stored: how many reports Sentry took, and how many the app dropped on purpose. */
   delivered?: (count: number, dropped: number) => void;
   internalError: (err: unknown) => void;
+}
+
+/** When each report a page received in the last minute was received, by event id (meta `sent`). */
+async function recentSends(tx: Tx, now: number): Promise<Record<string, number>> {
+  const sent = (await tx.getMeta<Record<string, number>>('sent')) ?? {};
+  for (const [id, at] of Object.entries(sent)) if (at <= now - RATE_WINDOW_MS) delete sent[id];
+  return sent;
 }
 
 /** The bridges pages registered, as kept in storage (meta `bridges`). */
@@ -323,11 +332,13 @@ export class Relay {
       // Sentry said to wait (429, Retry-After): reports wait; health windows go as metrics, another category.
       const retryAt = (await tx.getMeta<number>('retryAt')) ?? 0;
       // The rate limit at Sentry's end too: reports admitted while no page could take them leave at most
-      // maxEventsPerMinute a minute, never as one burst. Counted: what Sentry took in the last minute, and
-      // what is offered now (a refused send does not count against Sentry's quota).
+      // maxEventsPerMinute a minute, never as one burst. Counted: what a page received in the last minute
+      // (unless it answered that Sentry refused it: a refused send does not count against Sentry's quota; an
+      // answer that never came counts), and what is offered and not yet received.
       const all = await tx.all();
-      const sent = ((await tx.getMeta<number[]>('sent')) ?? []).filter((t) => t > now - RATE_WINDOW_MS).sort((a, b) => a - b);
-      let budget = gate.maxEventsPerMinute - sent.length - all.filter((r) => r.admittedAt !== undefined && r.leaseUntil !== undefined && r.leaseUntil > now).length;
+      const sentAt = await recentSends(tx, now);
+      const sent = Object.values(sentAt).sort((a, b) => a - b);
+      let budget = gate.maxEventsPerMinute - sent.length - all.filter((r) => r.admittedAt !== undefined && r.leaseUntil !== undefined && r.leaseUntil > now && !(r.eventId in sentAt)).length;
       const claimed: OutboxRecord[] = [];
       for (const r of all) {
         if (r.report.kind !== 'health' && retryAt > now) {
@@ -377,7 +388,11 @@ export class Relay {
     }
     if (ready.length > 0) {
       for (const r of this.#memory) {
-        if (this.#memoryOffered.has(r.eventId) || (r.report.kind !== 'health' && r.notBefore > now && !ignoreBackoff)) continue;
+        if (this.#memoryOffered.has(r.eventId)) continue;
+        if (r.notBefore > now && !ignoreBackoff) {
+          this.wakeAt(r.notBefore);
+          continue;
+        }
         this.#memoryOffered.add(r.eventId);
         r.leaseUntil = 0;
         claimed.push(r);
@@ -417,10 +432,14 @@ export class Relay {
       // The page has the batch: the lease now lasts until its acknowledgement deadline.
       (held ??= store
         .tx(async (tx) => {
+          const sent = await recentSends(tx, clock.now());
           for (const r of records) {
             const stored = await tx.get(r.eventId);
-            if (stored && stored.leaseUntil === r.leaseUntil) await tx.put({ ...stored, leaseUntil: until });
+            if (!stored || stored.leaseUntil !== r.leaseUntil) continue;
+            await tx.put({ ...stored, leaseUntil: until });
+            if (stored.admittedAt !== undefined) sent[r.eventId] = clock.now();
           }
+          await tx.putMeta('sent', sent);
         })
         .then(() => records.forEach((r) => (r.leaseUntil = until)), this.#o.internalError)),
     )]);
@@ -445,11 +464,16 @@ export class Relay {
     }
     await store.tx(async (tx) => {
       if (retryAt > now && retryAt > ((await tx.getMeta<number>('retryAt')) ?? 0)) await tx.putMeta('retryAt', retryAt);
-      // What Sentry took, for the pace of the next offers.
-      const took = records.filter((r) => acked.has(r.eventId) && r.admittedAt !== undefined).length;
-      if (took > 0) {
-        const sent = ((await tx.getMeta<number[]>('sent')) ?? []).filter((t) => t > now - RATE_WINDOW_MS);
-        for (let i = 0; i < took; i++) sent.push(now);
+      // The pace of the next offers: what Sentry took counts, what the page says it refused does not.
+      const paced = records.filter((r) => r.admittedAt !== undefined);
+      if (paced.length > 0 && ((result.refused?.length ?? 0) > 0 || acked.size > 0)) {
+        const sent = await recentSends(tx, now);
+        const refused = new Set(result.refused ?? []);
+        for (const r of paced) {
+          if (acked.has(r.eventId)) sent[r.eventId] ??= now;
+          // Refused with a status: not on Sentry's quota. (A send whose answer never came may have reached it: it counts.)
+          else if (refused.has(r.eventId)) delete sent[r.eventId];
+        }
         await tx.putMeta('sent', sent);
       }
       for (const r of records) {

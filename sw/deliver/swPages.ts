@@ -40,8 +40,9 @@ export const swPages: Pages = {
           timer = setTimeout(() => done(none), ackBy - Date.now());
         } else if (msg?.type === 'ack') {
           received = true;
-          const { eventIds, dropped = [], retryAt } = msg.payload;
-          done({ answered: true, acked: eventIds.filter((id) => offered.has(id)), dropped: dropped.filter((id) => offered.has(id)), retryAt });
+          const { eventIds, dropped = [], refused = [], retryAt } = msg.payload;
+          const ours = (ids: string[]) => ids.filter((id) => offered.has(id));
+          done({ answered: true, acked: ours(eventIds), dropped: ours(dropped), refused: ours(refused), retryAt });
         }
       };
       const reports: BackendReport[] = [];
