@@ -1,6 +1,6 @@
 /**
  * `gatewayz-deliver.js`: loaded by `gatewayz-register.js` when the first
- * report or health window must go out on a page whose app has its own Sentry
+ * report must go out on a page whose app has its own Sentry
  * client. Delivers through that client; never makes a client of its own.
  */
 import { lazyApi } from './lazyApi.js';

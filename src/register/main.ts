@@ -10,8 +10,8 @@
  *
  * This file only registers the worker and runs the bridge (budget 6 KiB
  * gzipped, test/bundleSize.test.ts). What talks to Sentry is loaded from the
- * same folder as this script when the first report or health window must go
- * out, never before: `gatewayz-sentry.js` (the monitor's own client) on a page
+ * same folder as this script when the first report must go out, never
+ * before (health windows alone never load it): `gatewayz-sentry.js` (the monitor's own client) on a page
  * without Sentry, `gatewayz-deliver.js` on a page whose app has its own client.
  * They are classic scripts that hand over an object on a global (src/register/lazy.ts).
  */

@@ -1,6 +1,6 @@
 /**
  * `gatewayz-sentry.js`: loaded by `gatewayz-register.js` when the first
- * report or health window must go out on a page that has no Sentry client of
+ * report must go out on a page that has no Sentry client of
  * its own. The monitor's own isolated client, plus delivery through the
  * app's client should the app set Sentry up later.
  */
