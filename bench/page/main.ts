@@ -41,6 +41,14 @@ async function timed(url: string): Promise<number> {
 }
 
 const bench = {
+  /**
+   * One GET, timed from fetch() to the end of its body. The runner calls it
+   * once per setup in turn (ABAB…), so a request of each setup is paired with
+   * its neighbour of the others; a path is taken on the API, a full URL as it is.
+   */
+  one(pathOrUrl: string): Promise<number> {
+    return timed(/^https?:/.test(pathOrUrl) ? pathOrUrl : `${api}${pathOrUrl}`);
+  },
   async ready(): Promise<boolean> {
     await ready;
     if (setup !== 'a' && setup !== 'd') {
