@@ -12,6 +12,7 @@
  */
 
 /** The median of the finite values; NaN when there are none. */
+import { mulberry32 } from '../e2e/servers/fuzzResponse.js';
 export function median(xs: readonly number[]): number {
   const s = xs.filter(Number.isFinite).sort((a, b) => a - b);
   const m = s.length >> 1;
@@ -33,17 +34,8 @@ export function quantileSorted(sorted: ArrayLike<number>, q: number): number {
   return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (at - lo);
 }
 
-/** A small seeded PRNG (mulberry32): the same seed gives the same intervals. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A small seeded PRNG (mulberry32, the one the differential fuzz uses): the same seed gives the same intervals. */
+export const rng = mulberry32;
 
 /** Pairs (x[i], y[i]) where both are finite; unequal lengths pair up to the shorter. */
 export function pairs(x: readonly number[], y: readonly number[]): Array<[number, number]> {
