@@ -16,7 +16,8 @@ export function drainThenLeave(config: MonitorConfig, info: () => { version: str
   let leaving = false;
   const leaveIfEmpty = async () => {
     if (leaving) return;
-    const left = (await monitor.store.tx((tx) => tx.count())) + monitor.relay.held;
+    // Reports, not health windows: a page may have nowhere to send those (no Sentry loaded), and they are aggregates.
+    const left = (await monitor.store.tx((tx) => tx.all())).filter((r) => r.report.kind !== 'health').length + monitor.relay.held;
     if (left > 0) return;
     leaving = true;
     await self.registration.unregister();

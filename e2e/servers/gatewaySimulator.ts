@@ -124,8 +124,9 @@ export async function startGatewaySimulator(options: { port?: number; host?: str
         if (Date.now() < resumeAt) return;
         if (i >= cut) {
           clearInterval(tick);
-          // Only once what was written has reached the socket: a loaded machine must not cut before the first events left.
-          void flushed.then(() => req.socket.destroy());
+          // Only once what was written has reached the socket, and a moment after: a loaded machine must not cut before
+          // the first events left (a reset that reaches the browser first can take unread data with it).
+          void flushed.then(() => setTimeout(() => req.socket.destroy(), 100));
           return;
         }
         // `perTick=K`: K events each tick (a steady 1,000 events/s is `gapMs=10&perTick=10`).
