@@ -28,10 +28,12 @@ export interface BackendMonitorOptions extends WorkerOptions {
   register?: boolean;
   /**
    * Sends reports on (to Sentry) and resolves with what became of them: the
-   * event ids Sentry took (a plain array), or `{ delivered, dropped, retryAt }`
-   * (`dropped`: the app dropped them on purpose, and their counts ride on the
-   * next report; `retryAt`: Sentry asked for a pause until then). Only those
-   * are deleted from the worker's outbox; the rest are offered again later.
+   * event ids Sentry took (a plain array), or `{ delivered, dropped, refused,
+   * retryAt }` (`dropped`: the app dropped them on purpose, and their counts
+   * ride on the next report; `refused`: Sentry answered them with a status,
+   * not 2xx; `retryAt`: Sentry asked for a pause until then). Only the
+   * delivered and dropped are deleted from the worker's outbox; the rest are
+   * offered again later.
    */
   deliver: Deliver;
   /** Receives each window of health aggregates (also addable later with `monitor.onHealth`). */
