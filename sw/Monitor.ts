@@ -241,7 +241,10 @@ export class Monitor {
     const reg = self.registration;
     reg?.addEventListener?.('updatefound', () => {
       const next = reg.installing;
-      if (!next || next === self.serviceWorker) return;
+      // Only an active worker hands over: the one being installed hears its own updatefound (Firefox), and where
+      // the worker cannot tell which it is (no `self.serviceWorker`), it does not retire.
+      const me = (self as { serviceWorker?: ServiceWorker }).serviceWorker;
+      if (!next || !me || next === me || me.state !== 'activated') return;
       this.relay.retire(true);
       // A new version that fails to install leaves this one in charge again.
       next.addEventListener('statechange', () => next.state === 'redundant' && this.relay.retire(false));
