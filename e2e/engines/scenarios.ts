@@ -452,7 +452,8 @@ const delivery: Scenario = {
       await deliveredOnce(restarted, '/v1/held-across-restart', id2);
       record('delivery_restart', 'delivered once', `${d.abilities.restart}; the report came back with its event_id`);
     } finally {
-      await rm(profile, { recursive: true, force: true });
+      // Retried: a browser that just quit may still be writing into its profile (ENOTEMPTY).
+      await rm(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
     }
   },
 };

@@ -7,5 +7,6 @@ import type { EngineName } from './types.js';
 export async function profileDir(engine: EngineName, given?: string): Promise<{ dir: string; remove(): Promise<void> }> {
   if (given) return { dir: given, remove: async () => {} };
   const dir = await mkdtemp(join(tmpdir(), `gatewayz-engines-${engine}-`));
-  return { dir, remove: () => rm(dir, { recursive: true, force: true }) };
+  // Retried: a browser that just quit may still be writing into its profile (ENOTEMPTY).
+  return { dir, remove: () => rm(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 }) };
 }
