@@ -487,9 +487,11 @@ const killSwitch: Scenario = {
     site2.server.override('/gatewayz-sw.js', await readFile(root('dist/gatewayz-sw-disabled.js'), 'utf8'));
     expect(await driver.evaluate(updateWorker, undefined)).toBe(true);
     await waitFor('the disabled worker to unregister itself', async () => (await driver.evaluate(controlState, undefined)).registrations === 0, 15_000);
-    // The unchanged page registers the (now disabled) worker again, which removes itself again.
+    // The unchanged page registers the (now disabled) worker again, which removes itself again (once it checked
+    // that no report waits to be delivered).
     await driver.goto(`${site2.origin}/`);
     await sleep(1500);
+    await waitFor('the re-registered disabled worker to unregister itself', async () => (await driver.evaluate(controlState, undefined)).registrations === 0, 15_000);
     await driver.goto(`${site2.origin}/`);
     expect((await driver.evaluate(controlState, undefined)).controlled).toBe(false);
     expect(await driver.evaluate(call, { url: `${api}/v1/after-switch?gateway=${tag}-file` })).toEqual({ status: 503, body: 'still down' });
