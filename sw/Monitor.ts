@@ -140,7 +140,7 @@ export class Monitor {
           now = this.#clock.now();
           // Who uses the page that made the request: from memory, or read in this same transaction (a cold
           // worker pays for its write-ahead and nothing else).
-          const page = this.relay.pageScope(clientId) ?? (await this.relay.bridgesIn(tx)).get(clientId)?.page;
+          const page = (await this.relay.bridgesIn(tx)).get(clientId)?.page;
           if (page) r.page = page;
           return this.gate.capture(tx, r, { clientId, now, notBefore, burstScopes: scopes, succeeded: (s) => succeeded.has(s), newId: this.#newId });
         });

@@ -119,7 +119,6 @@ export class Relay {
   #again?: { prefer?: string; ignoreBackoff: boolean };
   #waiting = 0;
   #bridges?: Map<string, Bridge>;
-  #loading?: Promise<Map<string, Bridge>>;
   #unresponsive = new Map<string, number>();
   #greeting = 0;
   /** Pages asked to say hello by this worker (once each). */
@@ -189,27 +188,9 @@ export class Relay {
     void this.flush(undefined, true);
   }
 
-  /** The pages that said hello, from storage on first use: a restarted worker still knows them. */
-  bridges(): Promise<Map<string, Bridge>> {
-    if (this.#bridges) return Promise.resolve(this.#bridges);
-    this.#loading ??= this.#o.store
-      .tx(readBridges)
-      .then((saved) => (this.#bridges ??= saved))
-      .catch((err: unknown) => {
-        this.#loading = undefined;
-        throw err;
-      });
-    return this.#loading;
-  }
-
   /** The bridges, from memory, or read in a transaction of the caller's when this worker has not loaded them yet. */
   async bridgesIn(tx: Tx): Promise<Map<string, Bridge>> {
     return this.#bridges ?? (await readBridges(tx));
-  }
-
-  /** The scope a page told the worker, to store with the reports of its requests. */
-  pageScope(clientId: string): PageScope | undefined {
-    return this.#bridges?.get(clientId)?.page;
   }
 
   /** A page's bridge said hello (or told its scope): it may get batches now, and gets what waits. */
