@@ -7,8 +7,10 @@ import { minify } from 'terser';
 
 const started = Date.now();
 // Workbox's development-only logging and assertions are behind this flag.
-const production = { 'process.env.NODE_ENV': '"production"' };
-const common = { bundle: true, logLevel: 'warning', legalComments: 'none' };
+// The option table's documentation (sw/options.ts) is for the README's generator (scripts/docs.mjs), not for any build.
+const noDocs = { __GATEWAYZ_DOCS__: 'false' };
+const production = { 'process.env.NODE_ENV': '"production"', ...noDocs };
+const common = { bundle: true, logLevel: 'warning', legalComments: 'none', define: noDocs };
 await rm('dist', { recursive: true, force: true });
 await mkdir('dist', { recursive: true });
 await mkdir('public', { recursive: true });

@@ -2,12 +2,13 @@ import { Scope, type Client } from '@sentry/core';
 import { captureMetricPoints, createHealthMetricsSender } from './healthToMetrics.js';
 import { deliverToSentry } from './deliverToSentry.js';
 import { pageScopeOf, watchScopes } from './pageScopeOf.js';
-import { registerBackendMonitor, type BackendMonitor, type BackendMonitorOptions } from './registerBackendMonitor.js';
+import type { OptionsAt } from '../sw/options.js';
+import { startBackendMonitor, type BackendMonitor } from './registerBackendMonitor.js';
 
 export const BACKEND_MONITOR_INTEGRATION_NAME = 'BackendMonitor';
 
-/** The worker's options plus where it is served; see `registerBackendMonitor`. */
-export type BackendMonitorIntegrationOptions = Omit<BackendMonitorOptions, 'deliver' | 'pageScope'>;
+/** The integration's options: its rows of the README's option table (sw/options.ts). */
+export type BackendMonitorIntegrationOptions = OptionsAt<'integration'>;
 
 /**
  * A Sentry integration. Declared here rather than as `@sentry/core`'s
@@ -42,8 +43,7 @@ export function backendMonitorIntegration(options: BackendMonitorIntegrationOpti
       const metricsScope = new Scope();
       metricsScope.setClient(client);
       const sendHealth = createHealthMetricsSender((points) => captureMetricPoints(points, metricsScope));
-      const monitor = registerBackendMonitor({
-        ...options,
+      const monitor = startBackendMonitor(options, 'integration', {
         deliver: deliverToSentry(client),
         pageScope: () => pageScopeOf(client),
         onHealth: (windows) => sendHealth(windows),

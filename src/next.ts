@@ -21,28 +21,21 @@
  */
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { readOptions, type OptionsAt } from '../sw/options.js';
 
-export interface GatewayzMonitorNextOptions {
-  /** `false` writes the kill-switch worker instead: browsers that have the monitor drop it at their next update check. Default true. */
-  enabled?: boolean;
-  /** The app's folder (where `public/` is). Default: the folder Next runs in (`process.cwd()`). */
-  dir?: string;
-}
+/** withGatewayzMonitor's options: its rows of the README's option table (sw/options.ts). */
+export type GatewayzMonitorNextOptions = OptionsAt<'next'>;
 
 /** The files written into `public/`, by the name they are served at. */
 export const NEXT_PUBLIC_FILES = ['gatewayz-sw.js', 'gatewayz-register.js', 'gatewayz-sentry.js', 'gatewayz-deliver.js'] as const;
 
-const KEYS = new Set(['enabled', 'dir']);
 const LOG = '[gatewayz-sw-monitor]';
 
 function validate(options: GatewayzMonitorNextOptions): void {
-  const problems: string[] = [];
-  for (const key of Object.keys(options)) {
-    if (!KEYS.has(key)) problems.push(`unknown option "${key}"; the options are ${[...KEYS].join(', ')}. Worker options (origins, timeoutMs, ...) go to backendMonitorIntegration() in instrumentation-client.ts, or to the script tag.`);
-  }
-  if (options.enabled !== undefined && typeof options.enabled !== 'boolean') problems.push(`option "enabled" is ${JSON.stringify(options.enabled)}; it must be true or false.`);
-  if (options.dir !== undefined && (typeof options.dir !== 'string' || options.dir === '')) problems.push(`option "dir" is ${JSON.stringify(options.dir)}; it must be the path of the Next.js app's folder.`);
-  if (problems.length > 0) throw new Error(`${LOG} invalid withGatewayzMonitor options in next.config:\n  - ${problems.join('\n  - ')}`);
+  const { errors } = readOptions(options, 'next');
+  if (errors.length === 0) return;
+  const hint = 'Worker options (origins, timeoutMs, ...) go to backendMonitorIntegration() in instrumentation-client.ts, or to the script tag.';
+  throw new Error(`${LOG} invalid withGatewayzMonitor options in next.config:\n  - ${errors.join('\n  - ')}\n${hint}`);
 }
 
 function prebuilt(name: string): string {

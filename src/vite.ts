@@ -15,56 +15,22 @@
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Plugin, ResolvedConfig } from 'vite';
-import { CONFIG_KEYS, timeoutsToString } from '../sw/config.js';
-import { workerQuery, type WorkerOptions } from './workerQuery.js';
+import { attributeOf, OPTIONS, readOptions, stringForm, type OptionsAt } from '../sw/options.js';
 
-export interface GatewayzMonitorPluginOptions extends WorkerOptions {
-  /** Where events go when the page has no Sentry client of its own. Default: none (Spotlight in development). */
-  dsn?: string;
-  /** Release and environment for the monitor's own client (an app's own client keeps its own). */
-  release?: string;
-  environment?: string;
-}
+/** The plugin's options: its rows of the README's option table (sw/options.ts). */
+export type GatewayzMonitorPluginOptions = OptionsAt<'vite'>;
 
-const PLUGIN_KEYS = new Set<string>([...CONFIG_KEYS, 'dsn', 'release', 'environment']);
 const WORKER_FILE = 'gatewayz-sw.js';
 const REGISTER_FILE = 'gatewayz-register.js';
 /** Loaded by the register script, from its own folder, only when a report must go out. */
 const LAZY_FILES = ['gatewayz-sentry.js', 'gatewayz-deliver.js'];
 
-/** Fails loudly at config load: the option, the value, and the fix. */
+/** Fails loudly at config load: the option, the value, and the fix (the same words as at every entry point). */
 export function validatePluginOptions(options: GatewayzMonitorPluginOptions): void {
-  const problems: string[] = [];
-  for (const key of Object.keys(options)) {
-    if (!PLUGIN_KEYS.has(key)) problems.push(`unknown option "${key}"; known options are ${[...PLUGIN_KEYS].join(', ')}.`);
+  const { errors } = readOptions(options, 'vite');
+  if (errors.length > 0) {
+    throw new Error(`[gatewayz-sw-monitor] invalid plugin options in vite.config:\n  - ${errors.map((e) => e.replace(/^gatewayz-sw-monitor: /, '')).join('\n  - ')}`);
   }
-  const { dsn, release, environment, ...worker } = options;
-  const known = Object.fromEntries(Object.entries(worker).filter(([k]) => PLUGIN_KEYS.has(k))) as WorkerOptions;
-  if (known.origins !== undefined && !Array.isArray(known.origins)) {
-    problems.push(`option "origins" must be an array of origins, like ["https://api.gatewayz.ai"].`);
-  } else {
-    problems.push(...workerQuery(known).errors.map((e) => e.replace(/^gatewayz-sw-monitor: /, '')));
-  }
-  if (dsn !== undefined) {
-    let ok = false;
-    try {
-      const u = new URL(dsn);
-      ok = (u.protocol === 'https:' || u.protocol === 'http:') && !!u.username && /\/[^/]+$/.test(u.pathname);
-    } catch {
-      /* reported below */
-    }
-    if (!ok) problems.push(`option "dsn" is ${JSON.stringify(dsn)}, which is not a Sentry DSN; copy it from Sentry's project settings (Client Keys), like "https://<key>@o0.ingest.sentry.io/<project>".`);
-  }
-  for (const [name, v] of [['release', release], ['environment', environment]] as const) {
-    if (v !== undefined && typeof v !== 'string') problems.push(`option "${name}" must be a string.`);
-  }
-  if (problems.length > 0) {
-    throw new Error(`[gatewayz-sw-monitor] invalid plugin options in vite.config:\n  - ${problems.join('\n  - ')}`);
-  }
-}
-
-function kebab(key: string): string {
-  return key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 }
 
 function readPrebuilt(name: string): string {
@@ -107,9 +73,10 @@ export default function gatewayzMonitor(options: GatewayzMonitorPluginOptions = 
     },
     transformIndexHtml() {
       const attrs: Record<string, string | boolean> = { src: `${base}${REGISTER_FILE}`, defer: true };
+      // Each option as the script tag's attribute, in its string form.
       for (const [key, value] of Object.entries(options)) {
-        if (value === undefined) continue;
-        attrs[`data-${kebab(key)}`] = Array.isArray(value) ? value.join(',') : typeof value === 'object' ? timeoutsToString(value) : String(value);
+        const raw = value === undefined ? undefined : stringForm(OPTIONS[key as keyof typeof OPTIONS].kind, value);
+        if (raw !== undefined) attrs[attributeOf(key)] = raw;
       }
       if (base !== '/') {
         attrs['data-script-url'] = `${base}${WORKER_FILE}`;

@@ -37,7 +37,7 @@ function handle(event: FetchEvent): Promise<Response> | undefined {
   return route?.handler.handle({ url, request, event, params: undefined });
 }
 
-const info = () => ({ version: VERSION, observing: monitor !== undefined, configErrors: errors });
+const info = () => ({ version: VERSION, observing: monitor !== undefined, configErrors: errors, config });
 
 type RouterRule = { condition: Record<string, unknown>; source: 'network' };
 type InstallEventWithRoutes = ExtendableEvent & { addRoutes?: (rules: RouterRule[]) => Promise<void> };

@@ -8,6 +8,7 @@
  */
 
 import type { HealthReport } from './health/aggregate.js';
+import type { MonitorConfig } from './options.js';
 
 export type { HealthReport };
 
@@ -94,6 +95,8 @@ export interface WorkerInfo {
   /** False when the worker's configuration was rejected and it observes nothing. */
   observing: boolean;
   configErrors: string[];
+  /** The options the worker runs with (defaults included), when it read them. */
+  config?: MonitorConfig;
 }
 
 export interface WorkerStats {

@@ -16,9 +16,9 @@
  * They are classic scripts that hand over an object on a global (src/register/lazy.ts).
  */
 import type { Client } from '@sentry/core';
-import { CONFIG_KEYS } from '../../sw/config.js';
+import { attributeOf, OPTIONS } from '../../sw/options.js';
 import { findPageSentryClient } from '../findPageSentryClient.js';
-import { registerBackendMonitor, type BackendMonitor, type DeliveryResult, type WorkerOptions } from '../registerBackendMonitor.js';
+import { startBackendMonitor, type BackendMonitor, type DeliveryResult } from '../registerBackendMonitor.js';
 import type { BackendReport, HealthReport, PageScope } from '../../sw/protocol.js';
 import { DELIVER_FILE, LAZY_GLOBAL, SENTRY_FILE, type LazyApi, type LazySink } from './lazy.js';
 
@@ -29,22 +29,14 @@ const SPOTLIGHT_DSN = 'http://spotlight@localhost:8969/0';
 const script = document.currentScript as HTMLScriptElement | null;
 const data = script?.dataset ?? {};
 
-function bool(v: string | undefined): boolean | undefined {
-  return v === undefined ? undefined : v !== 'false' && v !== '0';
+// Every `data-` attribute is an option of the option table (sw/options.ts) in kebab-case, read by the same
+// parser with the same messages as at every other entry point. An attribute that is no option is said and
+// left alone (other tools add their own, like Cloudflare's data-cfasync); a bad value stops registration.
+const given: Record<string, string> = {};
+for (const [key, value] of Object.entries(data)) {
+  if (key in OPTIONS) given[key] = value ?? '';
+  else console.error(`${LOG} unknown attribute ${attributeOf(key)} on the gatewayz-register.js script tag; the options are ${Object.keys(OPTIONS).map(attributeOf).join(', ')}.`);
 }
-const attr = (key: string) => `data-${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
-
-// The worker's options (outboxCap aside) and the script tag's own.
-const workerKeys = CONFIG_KEYS.filter((k) => k !== 'outboxCap');
-const known = [...workerKeys, 'dsn', 'release', 'environment', 'scriptUrl', 'scope', 'register'];
-for (const key of Object.keys(data)) {
-  if (!known.includes(key)) console.error(`${LOG} unknown attribute ${attr(key)} on the gatewayz-register.js script tag; known: ${known.map(attr).join(', ')}.`);
-}
-
-// Worker options go to the worker's URL as the strings they are (lists "a,b", timeouts "pattern:ms,...")
-// and are validated the way the worker validates them; the bridge itself reads only debug and enabled.
-const options: Record<string, unknown> = { scriptUrl: data.scriptUrl, scope: data.scope };
-for (const key of workerKeys) options[key] = key === 'debug' || key === 'enabled' ? bool(data[key]) : data[key];
 
 const isDevHost = ['localhost', '127.0.0.1', '[::1]'].includes(location.hostname);
 interface Sink extends LazySink {
@@ -141,9 +133,7 @@ function onHealth(windows: HealthReport[]): boolean {
 let monitor: BackendMonitor | undefined;
 {
   // (data-enabled="false", the kill switch: the disabled worker delivers what waits, through this page too, then unregisters itself.)
-  monitor = registerBackendMonitor({
-    ...(options as WorkerOptions & { scriptUrl?: string; scope?: string }),
-    register: bool(data.register),
+  monitor = startBackendMonitor(given, 'tag', {
     deliver: deliverReports,
     // Who uses this page, for the worker to store with its reports: the app's client's scope once there is one.
     // (Before the lazy file is loaded, a page with its own client tells none; the first report loads it and tells it then.)

@@ -1,11 +1,12 @@
 import { registerRoute, type Router } from 'workbox-routing';
 import { addMonitorRoute } from './addMonitorRoute.js';
-import { configToQuery, DEFAULT_CONFIG, parseConfig, type MonitorConfig } from '../config.js';
+import { DEFAULT_CONFIG, readOptions, type MonitorConfig, type OptionsAt } from '../options.js';
 import type { BeforeReportCallback, Monitor } from '../Monitor.js';
 import { guardBeforeReport } from '../report/guardBeforeReport.js';
 import { VERSION } from '../version.js';
 
-export interface MonitorRouteOptions extends Partial<MonitorConfig> {
+/** registerMonitorRoute's options: the worker options of the option table (README: Configuration), and two of its own. */
+export interface MonitorRouteOptions extends OptionsAt<'route'> {
   /** Each report, last, before it is stored: return it (changed or not), or null to drop it. */
   beforeReport?: BeforeReportCallback;
   /** The router to add the route to. Default: Workbox's default router (the one `registerRoute` uses). */
@@ -20,18 +21,17 @@ export interface MonitorRouteOptions extends Partial<MonitorConfig> {
  * added and API requests are left to the browser.
  */
 export function registerMonitorRoute(options: MonitorRouteOptions = {}): Monitor | undefined {
-  const { beforeReport, router, ...partial } = options;
-  const config: MonitorConfig = { ...DEFAULT_CONFIG, ...partial };
-  if (!config.enabled) return undefined;
-  // The same validation as the standalone worker's URL options.
-  const { errors } = parseConfig(configToQuery(config));
+  // The same reading, and the same messages, as every other entry point's.
+  const { values, errors } = readOptions(options as Record<string, unknown>, 'route');
   if (errors.length > 0) {
     for (const e of errors) console.error(e);
     console.error('[gatewayz-sw-monitor] registerMonitorRoute: invalid options above; the monitor route is not registered and API requests pass through untouched.');
     return undefined;
   }
+  const { beforeReport, router, ...given } = values as { beforeReport?: BeforeReportCallback; router?: Router };
+  const config: MonitorConfig = { ...DEFAULT_CONFIG, ...given };
+  if (!config.enabled) return undefined;
   const monitor = addMonitorRoute(router ?? { registerRoute }, config, beforeReport && guardBeforeReport(beforeReport, config.scrubParams));
-  monitor.listen(() => ({ version: VERSION, observing: true, configErrors: [] }));
+  monitor.listen(() => ({ version: VERSION, observing: true, configErrors: [], config }));
   return monitor;
 }
-
