@@ -62,10 +62,8 @@ export interface OptionSpec {
   defaultText?: string;
   /** Whole numbers: the range accepted. */
   range?: readonly [min: number, max: number];
-  /** Whether the option goes to the worker, in its script URL's query. */
-  worker?: true;
-  /** The entry points that take it. */
-  at: readonly EntryPoint[];
+  /** The entry points that take it. A worker option (WORKER_TABLE) that gives none is taken by all but the Next.js wrapper. */
+  at?: readonly EntryPoint[];
   /** What it does (the README's words). Left out of every browser build. */
   doc?: string;
 }
@@ -75,129 +73,98 @@ const PAGE_AND_WORKER = ['vite', 'tag', 'integration', 'register', 'route'] as c
 const REGISTERS = ['tag', 'integration', 'register'] as const;
 const OWN_CLIENT = ['vite', 'tag'] as const;
 
-/** The options that go to the worker, in its script URL's query. The order is the README's. */
+/** The options that go to the worker, in its script URL's query; `at` defaults to PAGE_AND_WORKER. The order is the README's. */
 const WORKER_TABLE = {
   origins: {
     kind: 'origins',
     default: [DEFAULT_ORIGIN],
-    worker: true,
-    at: PAGE_AND_WORKER,
     ...(DOCS && { doc: 'API origins to observe. Nothing else is routed through the monitor.' }),
   },
   timeoutMs: {
     kind: 'int',
     default: 30_000,
     range: [1, 600_000],
-    worker: true,
-    at: PAGE_AND_WORKER,
     ...(DOCS && { doc: 'A request with no response headers after this long (ms) is reported as `timeout`, unless `timeouts` gives its endpoint its own. Observe only: the request is not cut.' }),
   },
   timeouts: {
     kind: 'timeouts',
     default: {},
     ...(DOCS && { defaultText: 'built in (below)' }),
-    worker: true,
-    at: PAGE_AND_WORKER,
     ...(DOCS && { doc: "Per-endpoint timeouts in ms, by endpoint template: `{ '/v1/chat/completions': 120000, '/v1/images/*': 180000 }`, or as `pattern:ms` pairs, `\"/v1/chat/completions:120000,/v1/images/*:180000\"`. A `*` at the end matches the rest of the path, elsewhere the rest of one segment; other characters are literal, `{id}` included. Yours are added to the built-in ones (the same pattern: yours wins); the longest matching pattern wins. A streamed answer that sends nothing for this long is `stream_stalled`." }),
   },
   previewChars: {
     kind: 'int',
     default: 500,
     range: [0, 10_000],
-    worker: true,
-    at: PAGE_AND_WORKER,
     ...(DOCS && { doc: 'Characters of an error body kept as `response_preview` (0: none).' }),
   },
   failedStatus: {
     kind: 'status',
     default: [[400, 599]],
-    worker: true,
-    at: PAGE_AND_WORKER,
     ...(DOCS && { doc: 'Which statuses are failures: codes and ranges, `"429,500-599"`.' }),
   },
   batchMs: {
     kind: 'int',
     default: 1000,
     range: [0, 600_000],
-    worker: true,
-    at: PAGE_AND_WORKER,
     ...(DOCS && { doc: 'Longest a report waits in the worker (ms) before its batch goes to a page.' }),
   },
   batchSize: {
     kind: 'int',
     default: 20,
     range: [1, 1000],
-    worker: true,
-    at: PAGE_AND_WORKER,
     ...(DOCS && { doc: 'A batch goes at once when it holds this many.' }),
   },
   dedupeWindowMs: {
     kind: 'int',
     default: 60_000,
     range: [0, 3_600_000],
-    worker: true,
-    at: PAGE_AND_WORKER,
     ...(DOCS && { doc: 'The same failure within this window (ms) is folded into one report.' }),
   },
   maxEventsPerMinute: {
     kind: 'int',
     default: 10,
     range: [1, 10_000],
-    worker: true,
-    at: PAGE_AND_WORKER,
     ...(DOCS && { doc: 'Reports leaving the worker per minute, at most; the rest are counted.' }),
   },
   outboxCap: {
     kind: 'int',
     default: 1000,
     range: [10, 100_000],
-    worker: true,
-    at: PAGE_AND_WORKER,
     ...(DOCS && { doc: 'Reports the outbox keeps at most; past it, new failures are counted as held back.' }),
   },
   scrubParams: {
     kind: 'names',
     default: [],
-    worker: true,
-    at: PAGE_AND_WORKER,
     ...(DOCS && { doc: 'Extra query parameter names whose values are scrubbed.' }),
   },
   healthIntervalMs: {
     kind: 'int',
     default: 60_000,
     range: [1000, 3_600_000],
-    worker: true,
-    at: PAGE_AND_WORKER,
     ...(DOCS && { doc: 'How often (ms) health aggregates leave the worker.' }),
   },
   burstPerMinute: {
     kind: 'int',
     default: 10,
     range: [1, 100_000],
-    worker: true,
-    at: PAGE_AND_WORKER,
     ...(DOCS && { doc: 'One burst alert when one gateway or endpoint fails more often than this in a minute.' }),
   },
   sustained5xxMs: {
     kind: 'int',
     default: 300_000,
     range: [1000, 86_400_000],
-    worker: true,
-    at: PAGE_AND_WORKER,
     ...(DOCS && { doc: 'One alert when 5xx answers persist this long (ms) with no success in between.' }),
   },
   enabled: {
     kind: 'bool',
     default: true,
-    worker: true,
     at: [...PAGE_AND_WORKER, 'next'],
     ...(DOCS && { doc: '`false` is the kill switch: the worker delivers what waits, passes everything through and unregisters itself (withGatewayzMonitor writes the disabled worker).' }),
   },
   debug: {
     kind: 'bool',
     default: false,
-    worker: true,
-    at: PAGE_AND_WORKER,
     ...(DOCS && { doc: 'Log what the worker and the bridge do to the console.' }),
   },
 } as const satisfies Record<string, OptionSpec>;
@@ -278,6 +245,11 @@ export const OPTIONS = /* @__PURE__ */ Object.assign({}, WORKER_TABLE, PAGE_TABL
 
 export type OptionName = keyof typeof OPTIONS;
 type Spec<K extends OptionName> = (typeof OPTIONS)[K];
+/** The entry points an option is taken by. */
+type AtOf<K extends OptionName> = Spec<K> extends { at: readonly (infer E)[] } ? E : (typeof PAGE_AND_WORKER)[number];
+
+/** The entry points that take an option. */
+export const entryPointsOf = (spec: OptionSpec): readonly EntryPoint[] => spec.at ?? PAGE_AND_WORKER;
 
 /** The options that go to the worker. */
 export type WorkerOptionName = keyof typeof WORKER_TABLE;
@@ -320,7 +292,7 @@ export type MonitorConfig = { [K in WorkerOptionName]: ConfigTypes[Spec<K>['kind
  * README's option table.
  */
 export type OptionsAt<E extends EntryPoint> = {
-  [K in OptionName as E extends Spec<K>['at'][number] ? (Spec<K>['kind'] extends 'fn' ? never : K) : never]?: InputTypes[Spec<K>['kind'] & keyof InputTypes];
+  [K in OptionName as E extends AtOf<K> ? (Spec<K>['kind'] extends 'fn' ? never : K) : never]?: InputTypes[Spec<K>['kind'] & keyof InputTypes];
 };
 
 /** `timeoutMs` → `data-timeout-ms`. */
@@ -453,8 +425,8 @@ function read(input: Record<string, unknown>, at: EntryPoint | 'worker', table: 
       say(`unknown option "${key}"${terse ? '' : `; known options are ${Object.keys(table).join(', ')}`}`);
       continue;
     }
-    if (at === 'worker' ? !spec.worker : !spec.at.includes(at)) {
-      say(terse ? `option "${key}" is not taken here` : `option "${key}" is not taken by ${at === 'worker' ? "the worker's URL" : ENTRY_POINT_NAMES[at]}; it is taken by ${spec.at.map((e) => ENTRY_POINT_NAMES[e]).join(', ')}`);
+    if (at !== 'worker' && !entryPointsOf(spec).includes(at)) {
+      say(`option "${key}" is not taken by ${ENTRY_POINT_NAMES[at]}; it is taken by ${entryPointsOf(spec).map((e) => ENTRY_POINT_NAMES[e]).join(', ')}`);
       continue;
     }
     if (spec.kind === 'fn') {

@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { OPTIONS, type OptionSpec } from '../sw/options.js';
+import { entryPointsOf, OPTIONS, type OptionSpec } from '../sw/options.js';
 import { BUDGETS, blockOf, optionTable, sizeTable } from '../scripts/figures/readme.js';
 
 const readme = readFileSync('README.md', 'utf8');
@@ -22,7 +22,7 @@ describe('README figures', () => {
       expect(spec.doc, `${name} has no doc`).toMatch(/\w{3}/);
       const row = table.split('\n').find((l) => l.startsWith(`| \`${name}\` |`));
       expect(row, `${name} has a row`).toBeDefined();
-      if (spec.at.includes('tag')) expect(row).toContain(`data-${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`);
+      if (entryPointsOf(spec).includes('tag')) expect(row).toContain(`data-${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`);
     }
   });
 

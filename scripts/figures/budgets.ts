@@ -11,10 +11,14 @@ export const BUDGETS: Array<[file: string, maxGzipBytes: number, what: string]> 
   ['dist/gatewayz-sw.js', 16.5 * 1024, 'the worker script'],
   // 5 KiB, half a KiB for exactly-once (the page deletes what Sentry took from the outbox itself, joins a send
   // under way, pauses for Sentry's Retry-After, reports drops, greets again, says when an update waits).
-  ['dist/bridge.min.js', 5.5 * 1024, 'the page bridge, without @sentry/browser'],
+  // Then half a KiB for reading every option through the one option table (sw/options.ts): the page options' rows,
+  // and one message per mistake, the same as every other entry point's.
+  ['dist/bridge.min.js', 6 * 1024, 'the page bridge, without @sentry/browser'],
   // The script tag's file: it registers the worker and runs the bridge, nothing more; what talks to Sentry is
-  // loaded beside it when the first report must go out. It was 30 KiB with its own client.
-  ['dist/gatewayz-register.js', 6 * 1024, 'the script-tag drop-in'],
+  // loaded beside it when the first report must go out. It was 30 KiB with its own client, then 5.9 KiB; the option
+  // table's reading of every attribute, with the same messages as every entry point, added 0.6 KiB. (The target of
+  // 6 KiB is missed by that much; BENCHMARKS.md and the README say so.)
+  ['dist/gatewayz-register.js', 6.75 * 1024, 'the script-tag drop-in'],
   // Loaded only then. The monitor's own client (@sentry/browser's BrowserClient and fetch transport, delivery,
   // health metrics) measured 25 457 bytes when split out; 1 KiB of margin for the SDK's patch releases.
   ['dist/gatewayz-sentry.js', 26 * 1024, "the monitor's own Sentry client, for pages without one"],

@@ -4,7 +4,7 @@
  * writes them; test/figures.test.ts checks they are current. Each block sits
  * between `<!-- name:start -->` and `<!-- name:end -->`.
  */
-import { ENTRY_POINT_NAMES, OPTIONS, attributeOf, stringForm, type EntryPoint, type OptionSpec } from '../../sw/options.js';
+import { ENTRY_POINT_NAMES, OPTIONS, attributeOf, entryPointsOf, stringForm, type EntryPoint, type OptionSpec } from '../../sw/options.js';
 import { BUDGETS } from './budgets.js';
 
 export { BUDGETS };
@@ -49,8 +49,8 @@ const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 /** The README's option table. */
 export function optionTable(): string {
   const rows = Object.entries(OPTIONS as Record<string, OptionSpec>).map(([name, spec]) => {
-    const where = spec.at.map((e) => SHORT[e]).join(', ');
-    const attr = spec.at.includes('tag') ? `\`${attributeOf(name)}\`` : '—';
+    const where = entryPointsOf(spec).map((e) => SHORT[e]).join(', ');
+    const attr = entryPointsOf(spec).includes('tag') ? `\`${attributeOf(name)}\`` : '—';
     return `| \`${name}\` | ${attr} | ${cell(defaultOf(spec))} | ${accepts(spec)} | ${where} | ${cell(spec.doc ?? '')} |`;
   });
   const legend = (Object.keys(SHORT) as EntryPoint[]).map((e) => `${SHORT[e]}: ${ENTRY_POINT_NAMES[e]}`).join('; ');
