@@ -426,7 +426,8 @@ function read(input: Record<string, unknown>, at: EntryPoint | 'worker', table: 
       continue;
     }
     if (at !== 'worker' && !entryPointsOf(spec).includes(at)) {
-      say(`option "${key}" is not taken by ${ENTRY_POINT_NAMES[at]}; it is taken by ${entryPointsOf(spec).map((e) => ENTRY_POINT_NAMES[e]).join(', ')}`);
+      // (Only page-side entry points get here; the worker's build keeps no entry-point names.)
+      say(terse ? `option "${key}" is not taken here` : `option "${key}" is not taken by ${ENTRY_POINT_NAMES[at]}; it is taken by ${entryPointsOf(spec).map((e) => ENTRY_POINT_NAMES[e]).join(', ')}`);
       continue;
     }
     if (spec.kind === 'fn') {
