@@ -38,12 +38,15 @@ async function startSentryApp(api: GatewaySimulator, sentry: SentryRecorder): Pr
   return site;
 }
 
-/** Every request for a lazy file, by file name, from the page or its worker. */
-function watchLazy(context: BrowserContext): Record<(typeof LAZY)[number], Request[]> {
-  const seen = { 'gatewayz-sentry.js': [] as Request[], 'gatewayz-deliver.js': [] as Request[] };
+/**
+ * Every load of a lazy file (as a script), by file name, from the page or its worker. (The copy the page keeps in
+ * the cache once a file has loaded is a `fetch`, counted apart in `kept`.)
+ */
+function watchLazy(context: BrowserContext): Record<(typeof LAZY)[number], Request[]> & { kept: Request[] } {
+  const seen = { 'gatewayz-sentry.js': [] as Request[], 'gatewayz-deliver.js': [] as Request[], kept: [] as Request[] };
   context.on('request', (r) => {
     const name = new URL(r.url()).pathname.slice(1);
-    if (name in seen) seen[name as keyof typeof seen].push(r);
+    if (name in seen) seen[r.resourceType() === 'script' ? (name as (typeof LAZY)[number]) : 'kept'].push(r);
   });
   return seen;
 }
@@ -140,6 +143,7 @@ test('gatewayz-sentry.js unreachable at first need: one warning, no page error, 
   const lazy = watchLazy(context);
   let refused = 0;
   await context.route('**/gatewayz-sentry.js', async (route) => {
+    if (route.request().resourceType() !== 'script') return route.continue();
     if (refused++ === 0) return route.abort('internetdisconnected');
     return route.continue();
   });
@@ -166,6 +170,38 @@ test('gatewayz-sentry.js unreachable at first need: one warning, no page error, 
     const stats = () => page.evaluate(() => (window as unknown as { gatewayzMonitor: { stats(): Promise<{ pending: number; delivered: number } | undefined> } }).gatewayzMonitor.stats());
     await expect.poll(async () => (await stats())?.pending, { timeout: 10_000 }).toBe(0);
     expect((await stats())?.delivered).toBe(1);
+  } finally {
+    await site.close();
+  }
+});
+
+test('a later page whose site cannot be reached still delivers its first failure, through the Sentry client kept in the cache', async ({ page, context, api, sentry }) => {
+  const lazy = watchLazy(context);
+  const site = await startSite('static-site', api, sentry);
+  try {
+    await load(page, `${site.origin}/`);
+    api.fault({ path: '/v1/models', status: 503, body: 'down' });
+    expect(await call(page, '/v1/models?gateway=kept-first')).toMatchObject({ status: 503 });
+    await sentry.waitForEvent((e) => e.tags?.gateway === 'kept-first', 20_000);
+    // The file that loaded is kept, once, under this version's cache.
+    const kept = () => page.evaluate(async () => (await caches.keys()).filter((k) => k.startsWith('gatewayz-sw-monitor-')).length > 0 && (await caches.match(`${location.origin}/gatewayz-sentry.js`)) !== undefined);
+    await expect.poll(kept, { timeout: 10_000 }).toBe(true);
+    expect(lazy.kept).toHaveLength(1);
+
+    // Next visit: the site's server cannot serve the file any more (it fails with the API), and a failure happens.
+    let unreachable = 0;
+    await context.route(`${site.origin}/gatewayz-sentry.js`, (route) => {
+      unreachable++;
+      return route.abort('connectionrefused');
+    });
+    await load(page, `${site.origin}/`);
+    api.fault({ path: '/v1/other', status: 502, body: 'bad gateway' });
+    expect(await call(page, '/v1/other?gateway=kept-later')).toMatchObject({ status: 502 });
+    const event = await sentry.waitForEvent((e) => e.tags?.gateway === 'kept-later', 20_000);
+    expect(event.message).toBe('Backend API GET /v1/other failed: 502 Bad Gateway');
+    expect(event.tags).toMatchObject({ api_endpoint: '/v1/other', http_status: '502', gateway: 'kept-later' });
+    expect(unreachable, 'the file was asked for and refused').toBeGreaterThanOrEqual(1);
+    expect(eventsFor(sentry, 'kept-later')).toBe(1);
   } finally {
     await site.close();
   }

@@ -21,6 +21,7 @@ import { findPageSentryClient } from '../findPageSentryClient.js';
 import { startBackendMonitor, type BackendMonitor, type DeliveryResult } from '../registerBackendMonitor.js';
 import type { BackendReport, HealthReport, PageScope } from '../../sw/protocol.js';
 import { DELIVER_FILE, LAZY_GLOBAL, SENTRY_FILE, type LazyApi, type LazySink } from './lazy.js';
+import { VERSION } from '../../sw/version.js';
 
 const LOG = '[gatewayz-sw-monitor]';
 /** Spotlight's sidecar accepts real Sentry envelopes at this DSN (`npx @spotlightjs/spotlight`). */
@@ -51,32 +52,60 @@ const loading: Record<string, Promise<LazyApi | undefined> | undefined> = {};
 let warnedNowhere = false;
 let warnedLoad = false;
 
+/** Where a lazy file that loaded once is kept for when its folder cannot be reached: the origin's Cache Storage, per version. */
+const CACHE = `gatewayz-sw-monitor-${VERSION}`;
+
+/** Runs a lazy file: from its URL, or else from the text kept in the cache (inline, with the page's nonce). */
+function run(url: string, text?: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const el = document.createElement('script');
+    el.nonce = script?.nonce ?? '';
+    if (text === undefined) {
+      el.src = url;
+      el.onload = el.onerror = (e) => resolve((e as Event).type === 'load');
+    } else el.text = text;
+    document.head.append(el);
+    el.remove();
+    if (text !== undefined) resolve(true);
+  });
+}
+
 /**
  * Loads one of the lazy files as a classic script from this script's own
- * folder, with its nonce (a page's CSP). Resolves undefined, with one warning
- * per page, when it cannot be fetched: the reports wait in the worker and the
- * next offer tries again.
+ * folder, with its nonce (a page's CSP). A file that loaded is kept in the
+ * cache, so that a later page whose server cannot be reached (the API and the
+ * site down together, say) still delivers its failures to Sentry. Resolves
+ * undefined, with one warning per page, when it can be had neither way: the
+ * reports wait in the worker and the next offer tries again.
  */
 function load(file: string): Promise<LazyApi | undefined> {
   const url = new URL(file, script?.src || location.origin).href;
-  return (loading[file] ??= new Promise<LazyApi | undefined>((resolve) => {
-    const el = document.createElement('script');
-    el.src = url;
-    el.nonce = script?.nonce ?? '';
-    el.onload = el.onerror = (e) => {
-      el.remove();
-      resolve((e as Event).type === 'load' ? ((globalThis as Record<string, unknown>)[LAZY_GLOBAL] as LazyApi | undefined) : undefined);
-    };
-    document.head.append(el);
-  }).then((got) => {
-    if (got) api = api?.isolatedSink ? api : got;
-    else {
-      loading[file] = undefined;
-      if (!warnedLoad) console.warn(`${LOG} could not load ${url}: backend failure reports wait in the worker and are offered again.`);
-      warnedLoad = true;
-    }
-    return got;
-  }));
+  const lazy = () => (globalThis as Record<string, unknown>)[LAZY_GLOBAL] as LazyApi | undefined;
+  return (loading[file] ??= run(url)
+    .then(async (loaded) => {
+      const cache = self.caches && (await caches.open(CACHE).catch(() => undefined));
+      if (loaded) {
+        // Kept once per version; older versions' copies go.
+        if (cache && !(await cache.match(url))) {
+          void cache.add(url).then(async () => {
+            for (const name of await caches.keys()) if (name.startsWith('gatewayz-sw-monitor-') && name !== CACHE) void caches.delete(name);
+          }, () => {});
+        }
+        return lazy();
+      }
+      const kept = await (await cache?.match(url))?.text();
+      return kept !== undefined && (await run(url, kept)) ? lazy() : undefined;
+    })
+    .catch(() => undefined)
+    .then((got) => {
+      if (got) api = api?.isolatedSink ? api : got;
+      else {
+        loading[file] = undefined;
+        if (!warnedLoad) console.warn(`${LOG} could not load ${url}: backend failure reports wait in the worker and are offered again.`);
+        warnedLoad = true;
+      }
+      return got;
+    }));
 }
 
 /**
