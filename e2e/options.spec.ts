@@ -45,9 +45,16 @@ const JS_OPTIONS = {
   healthIntervalMs: 5000,
   burstPerMinute: 44,
   sustained5xxMs: 9000,
+  rules: [
+    { match: { endpoint: '/v1/legacy/*', status: 404 }, action: 'ignore' as const },
+    { match: { gateway: 'flaky', status: '502-504', method: 'get' }, level: 'info' as const },
+  ],
   enabled: true,
   debug: true,
 };
+
+/** `rules` in its string form (JSON), as the tag and the Vite plugin's tag carry it. */
+const RULES_JSON = '[{"match":{"endpoint":"/v1/legacy/*","status":404},"action":"ignore"},{"match":{"gateway":"flaky","status":"502-504","method":"get"},"level":"info"}]';
 
 /** The same options as the script tag's attributes (`data-debug` present without a value: true, like HTML's own). */
 const TAG_ATTRIBUTES = [
@@ -65,6 +72,7 @@ const TAG_ATTRIBUTES = [
   'data-health-interval-ms="5000"',
   'data-burst-per-minute="44"',
   'data-sustained5xx-ms="9000"',
+  `data-rules='${RULES_JSON}'`,
   'data-enabled="true"',
   'data-debug',
 ].join(' ');
@@ -89,12 +97,29 @@ const EXPECTED_CONFIG = {
   healthIntervalMs: 5000,
   burstPerMinute: 44,
   sustained5xxMs: 9000,
+  rules: [
+    { match: { endpoint: '/v1/legacy/*', status: [[404, 404]] }, action: 'ignore' },
+    { match: { gateway: ['flaky'], status: [[502, 504]], method: ['GET'] }, level: 'info' },
+  ],
   enabled: true,
   debug: true,
 };
 
-/** Mistakes, as a JS user and as the script tag write them, and the sentence each gets (after the entry point's prefix). */
-const MISTAKES: Array<{ name: string; js: Record<string, unknown>; attribute: string; sentence: string }> = [
+const WORKER_KNOWN = 'origins, timeoutMs, timeouts, previewChars, failedStatus, batchMs, batchSize, dedupeWindowMs, maxEventsPerMinute, outboxCap, scrubParams, healthIntervalMs, burstPerMinute, sustained5xxMs, rules, enabled, debug';
+/** An unknown option's sentence names the options the entry point takes, written out. */
+const UNKNOWN: Record<'vite' | 'next' | 'integration' | 'register' | 'route', string> = {
+  vite: `unknown option "colour"; known options are ${WORKER_KNOWN}, dsn, release, environment.`,
+  next: 'unknown option "colour"; known options are enabled, dir.',
+  integration: `unknown option "colour"; known options are ${WORKER_KNOWN}, scriptUrl, scope, register.`,
+  register: `unknown option "colour"; known options are ${WORKER_KNOWN}, scriptUrl, scope, register, deliver, pageScope, onHealth.`,
+  route: `unknown option "colour"; known options are ${WORKER_KNOWN}, beforeReport, router.`,
+};
+
+/**
+ * Mistakes, as a JS user and as the script tag write them, and the sentence each gets (after the entry point's
+ * prefix): the same at every entry point, but an unknown option's, which lists what that entry point takes.
+ */
+const MISTAKES: Array<{ name: string; js: Record<string, unknown>; attribute: string; sentence: string | Record<keyof typeof UNKNOWN, string> }> = [
   { name: 'timeoutMs -5', js: { timeoutMs: -5 }, attribute: 'data-timeout-ms="-5"', sentence: 'option "timeoutMs" is "-5"; it must be a whole number from 1 to 600000.' },
   {
     name: 'failedStatus "600"',
@@ -109,14 +134,9 @@ const MISTAKES: Array<{ name: string; js: Record<string, unknown>; attribute: st
     sentence: 'option "origins" has "ftp://x", which is not an http(s) origin; write it like "https://api.gatewayz.ai".',
   },
   { name: 'enabled "maybe"', js: { enabled: 'maybe' }, attribute: 'data-enabled="maybe"', sentence: 'option "enabled" is "maybe"; it must be "true" or "false".' },
-  {
-    name: 'an unknown option',
-    js: { colour: 'blue' },
-    attribute: 'data-colour="blue"',
-    sentence:
-      'unknown option "colour"; known options are origins, timeoutMs, timeouts, previewChars, failedStatus, batchMs, batchSize, dedupeWindowMs, maxEventsPerMinute, outboxCap, scrubParams, healthIntervalMs, burstPerMinute, sustained5xxMs, enabled, debug, dsn, release, environment, scriptUrl, scope, register, beforeReport, router, deliver, pageScope, onHealth, dir.',
-  },
+  { name: 'an unknown option', js: { colour: 'blue' }, attribute: 'data-colour="blue"', sentence: UNKNOWN },
 ];
+const sentenceAt = (m: (typeof MISTAKES)[number], at: keyof typeof UNKNOWN) => (typeof m.sentence === 'string' ? m.sentence : m.sentence[at]);
 const NOT_REGISTERING = '[gatewayz-sw-monitor] not registering the worker until the options above are fixed; the app is unaffected.';
 
 /** The messages in an entry point's error output, without the prefixes each adds (`gatewayz-sw-monitor: `, `  - `). */
@@ -204,6 +224,7 @@ test.describe('every worker option reaches the worker as the same value', () => 
           'data-health-interval-ms': '5000',
           'data-burst-per-minute': '44',
           'data-sustained5xx-ms': '9000',
+          'data-rules': RULES_JSON,
           'data-enabled': 'true',
           'data-debug': 'true',
         },
@@ -283,18 +304,20 @@ test('a bad value: the Vite plugin and withGatewayzMonitor throw the same senten
     }
     return 'nothing thrown';
   };
-  for (const { name, js, sentence } of MISTAKES) {
+  for (const m of MISTAKES) {
+    const { name, js } = m;
     const plugin = thrown(() => gatewayzMonitor(js as never));
     expect(plugin, name).toMatch(/^\[gatewayz-sw-monitor\] invalid plugin options in vite\.config:\n/);
-    expect(sentences(plugin), name).toContain(sentence);
+    expect(sentences(plugin), name).toContain(sentenceAt(m, 'vite'));
   }
   // The wrapper takes `enabled` (and `dir`) alone; its other mistakes are test/optionsEverywhere.test.ts's "not taken".
   const dir = await mkdtemp(join(tmpdir(), 'gatewayz-next-options-'));
   try {
-    for (const { name, js, sentence } of MISTAKES.filter((m) => 'enabled' in m.js || 'colour' in m.js)) {
+    for (const m of MISTAKES.filter((m) => 'enabled' in m.js || 'colour' in m.js)) {
+      const { name, js } = m;
       const next = thrown(() => withGatewayzMonitor({}, { dir, ...js } as never));
       expect(next, name).toMatch(/^\[gatewayz-sw-monitor\] invalid withGatewayzMonitor options in next\.config:\n/);
-      expect(sentences(next), name).toContain(sentence);
+      expect(sentences(next), name).toContain(sentenceAt(m, 'next'));
     }
     // Nothing was written.
     await expect(readFile(join(dir, 'public', 'gatewayz-sw.js'), 'utf8')).rejects.toThrow(/ENOENT/);
@@ -310,7 +333,7 @@ test.describe('a bad value gets the same sentence everywhere, and registers noth
 
   test('the script tag says it on the console and registers nothing', async ({ page, site }) => {
     const errors = consoleErrors(page);
-    for (const { name, attribute, sentence } of MISTAKES.filter((m) => !('colour' in m.js))) {
+    for (const { name, attribute, sentence } of MISTAKES.filter((m): m is (typeof MISTAKES)[number] & { sentence: string } => !('colour' in m.js))) {
       errors.length = 0;
       site.override('/bad.html', html(`<script src="/gatewayz-register.js" ${attribute} defer></script>`), HTML);
       await page.goto(`${site.origin}/bad.html`);
@@ -323,7 +346,7 @@ test.describe('a bad value gets the same sentence everywhere, and registers noth
     site.override('/bad.html', html('<script src="/gatewayz-register.js" data-colour="blue" data-origins="https://api.example.com" defer></script>'), HTML);
     await page.goto(`${site.origin}/bad.html`);
     expect(errors).toEqual([
-      '[gatewayz-sw-monitor] unknown attribute data-colour on the gatewayz-register.js script tag; the options are data-origins, data-timeout-ms, data-timeouts, data-preview-chars, data-failed-status, data-batch-ms, data-batch-size, data-dedupe-window-ms, data-max-events-per-minute, data-outbox-cap, data-scrub-params, data-health-interval-ms, data-burst-per-minute, data-sustained5xx-ms, data-enabled, data-debug, data-dsn, data-release, data-environment, data-script-url, data-scope, data-register, data-before-report, data-router, data-deliver, data-page-scope, data-on-health, data-dir.',
+      '[gatewayz-sw-monitor] unknown attribute data-colour on the gatewayz-register.js script tag; it is ignored. The attributes are data-origins, data-timeout-ms, data-timeouts, data-preview-chars, data-failed-status, data-batch-ms, data-batch-size, data-dedupe-window-ms, data-max-events-per-minute, data-outbox-cap, data-scrub-params, data-health-interval-ms, data-burst-per-minute, data-sustained5xx-ms, data-rules, data-enabled, data-debug, data-dsn, data-release, data-environment, data-script-url, data-scope, data-register.',
     ]);
     expect((await tagMonitor(page)).info?.config?.origins).toEqual(['https://api.example.com']);
   });
@@ -334,7 +357,9 @@ test.describe('a bad value gets the same sentence everywhere, and registers noth
   ] as const) {
     test(`${entry} says it on the console and registers nothing`, async ({ page, api, sentry, site }) => {
       const errors = consoleErrors(page);
-      for (const { name, js, sentence } of MISTAKES) {
+      for (const m of MISTAKES) {
+        const { name, js } = m;
+        const sentence = sentenceAt(m, isolated ? 'register' : 'integration');
         errors.length = 0;
         await page.goto(appUrl({ api, sentry, site }, { monitor: js, isolated }));
         await page.waitForFunction(() => typeof window.harness === 'object');
@@ -361,6 +386,6 @@ test.describe('a bad value gets the same sentence everywhere, and registers noth
     });
     await expect.poll(() => workerLogs).toContainEqual(`returned ${JSON.stringify(MISTAKES.map(() => 'undefined'))}`);
     const NOT_ROUTED = '[gatewayz-sw-monitor] registerMonitorRoute: invalid options above; the monitor route is not registered and API requests pass through untouched.';
-    expect(workerErrors.flatMap(sentences)).toEqual(MISTAKES.flatMap(({ sentence }) => [sentence, NOT_ROUTED]));
+    expect(workerErrors.flatMap(sentences)).toEqual(MISTAKES.flatMap((m) => [sentenceAt(m, 'route'), NOT_ROUTED]));
   });
 });

@@ -9,6 +9,8 @@
  */
 import { DEFAULT_CONFIG, readWorkerOptions, stringForm, toQuery, WORKER_OPTIONS, type MonitorConfig, type StatusRange, type WorkerOptionName } from './options.js';
 
+import { patternToRegExp } from './rules.js';
+
 export { DEFAULT_CONFIG, DEFAULT_ORIGIN, type MonitorConfig, type StatusRange } from './options.js';
 
 /**
@@ -65,10 +67,7 @@ export function timeoutsToString(timeouts: Record<string, unknown>): string {
 export function timeoutOf(config: Pick<MonitorConfig, 'timeoutMs' | 'timeouts'>): (endpoint: string) => number {
   const rules = Object.entries({ ...DEFAULT_TIMEOUTS, ...config.timeouts })
     .sort((a, b) => b[0].length - a[0].length)
-    .map(([pattern, ms]) => {
-      const re = pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*(?!$)/g, '[^/]*').replace(/\*$/, '.*');
-      return [new RegExp(`^${re}$`), ms] as const;
-    });
+    .map(([pattern, ms]) => [patternToRegExp(pattern), ms] as const);
   return (endpoint) => rules.find(([re]) => re.test(endpoint))?.[1] ?? config.timeoutMs;
 }
 

@@ -19,21 +19,8 @@
  * error, at every entry point.
  */
 
-declare const __GATEWAYZ_DOCS__: boolean | undefined;
-/**
- * False in every build that runs in a browser (scripts/build.mjs defines it):
- * the documentation below folds away there, and stays for the README's
- * generator and the build plugins. (First in the file: esbuild inlines
- * only the constants declared before anything else.)
- */
-const DOCS = typeof __GATEWAYZ_DOCS__ === 'undefined' || __GATEWAYZ_DOCS__ !== false;
-declare const __GATEWAYZ_WORKER_BUILD__: boolean | undefined;
-/**
- * True in the standalone worker's build (scripts/build.mjs defines it): the
- * long explanations in error messages fold away there (the page and the build
- * plugins validate the same options first, with them).
- */
-const terse = typeof __GATEWAYZ_WORKER_BUILD__ !== 'undefined' && __GATEWAYZ_WORKER_BUILD__ === true;
+import { DOCS, terse } from './buildFlags.js';
+import { readRules, rulesToJson, type Rule, type RuleInput } from './rules.js';
 
 export const DEFAULT_ORIGIN = 'https://api.gatewayz.ai';
 
@@ -52,7 +39,7 @@ export const ENTRY_POINT_NAMES: Record<EntryPoint, string> = {
 };
 
 /** The kinds of value, each with one string form. */
-export type OptionKind = 'int' | 'bool' | 'origins' | 'status' | 'timeouts' | 'names' | 'text' | 'path' | 'dsn' | 'fn';
+export type OptionKind = 'int' | 'bool' | 'origins' | 'status' | 'timeouts' | 'names' | 'rules' | 'text' | 'path' | 'dsn' | 'fn' | 'object';
 
 export interface OptionSpec {
   kind: OptionKind;
@@ -156,6 +143,13 @@ const WORKER_TABLE = {
     range: [1000, 86_400_000],
     ...(DOCS && { doc: 'One alert when 5xx answers persist this long (ms) with no success in between.' }),
   },
+  rules: {
+    kind: 'rules',
+    default: [],
+    ...(DOCS && {
+      doc: 'Tunings as configuration: a list of `{ match, action }`; the first rule that matches a failure wins. `match` keys, all of which must match: `status` (codes and ranges), `endpoint` (a template pattern, `*` as in `timeouts`), `gateway`, `method`, `kind` (`failure_kind`). One action: `"action": "ignore"` (no event; the failure still counts in health), `"level": "info" | "warning" | "error"`, or `"fingerprint": [...]` (parts added to the fingerprint). A failure a rule changes folds apart from those it leaves alone. On the script tag and in the worker URL, JSON. See "Rules".',
+    }),
+  },
   enabled: {
     kind: 'bool',
     default: true,
@@ -212,7 +206,7 @@ const PAGE_TABLE = {
     ...(DOCS && { doc: 'Each report, last, before it is stored: return it (changed or not), or null to drop it. Its result is scrubbed again.' }),
   },
   router: {
-    kind: 'fn',
+    kind: 'object',
     ...(DOCS && { defaultText: "Workbox's default router" }),
     at: ['route'],
     ...(DOCS && { doc: 'The Workbox router to add the route to.' }),
@@ -260,6 +254,7 @@ export type StatusRange = [lo: number, hi: number];
 
 /** The type each kind has once read (the worker's config). */
 interface ConfigTypes {
+  rules: Rule[];
   int: number;
   bool: boolean;
   origins: string[];
@@ -272,6 +267,7 @@ interface ConfigTypes {
 }
 /** The types each kind is accepted in (besides its string form, where it differs). */
 interface InputTypes {
+  rules: readonly RuleInput[] | string;
   int: number;
   bool: boolean;
   origins: readonly string[];
@@ -292,7 +288,7 @@ export type MonitorConfig = { [K in WorkerOptionName]: ConfigTypes[Spec<K>['kind
  * README's option table.
  */
 export type OptionsAt<E extends EntryPoint> = {
-  [K in OptionName as E extends AtOf<K> ? (Spec<K>['kind'] extends 'fn' ? never : K) : never]?: InputTypes[Spec<K>['kind'] & keyof InputTypes];
+  [K in OptionName as E extends AtOf<K> ? (Spec<K>['kind'] extends 'fn' | 'object' ? never : K) : never]?: InputTypes[Spec<K>['kind'] & keyof InputTypes];
 };
 
 /** `timeoutMs` → `data-timeout-ms`. */
@@ -302,8 +298,9 @@ const list = (raw: string) => raw.split(',').map((s) => s.trim()).filter(Boolean
 
 /** A value in its string form (the form a URL or a `data-` attribute carries); undefined for functions. */
 export function stringForm(kind: OptionKind, value: unknown): string | undefined {
-  if (kind === 'fn') return undefined;
+  if (kind === 'fn' || kind === 'object') return undefined;
   if (typeof value === 'string') return value;
+  if (kind === 'rules' && Array.isArray(value)) return rulesToJson(value);
   if (kind === 'status' && Array.isArray(value)) return value.map((r) => (Array.isArray(r) && r[0] !== r[1] ? `${r[0]}-${r[1]}` : `${Array.isArray(r) ? r[0] : r}`)).join(',');
   if (Array.isArray(value)) return value.join(',');
   if (kind === 'timeouts' && value && typeof value === 'object') {
@@ -375,6 +372,8 @@ export function parseOption(spec: OptionSpec, raw: string): { value: unknown } |
     }
     case 'names':
       return { value: list(raw).map((s) => s.toLowerCase()) };
+    case 'rules':
+      return raw.trim() === '' ? { value: [] } : readRules(raw);
     case 'path':
       return raw.trim() === '' ? bad('is empty; give a path, like "/gatewayz-sw.js"') : { value: raw };
     case 'dsn': {
@@ -422,7 +421,7 @@ function read(input: Record<string, unknown>, at: EntryPoint | 'worker', table: 
     if (given === undefined) continue;
     const spec = table[key];
     if (!spec) {
-      say(`unknown option "${key}"${terse ? '' : `; known options are ${Object.keys(table).join(', ')}`}`);
+      say(`unknown option "${key}"${terse ? '' : `; known options are ${Object.keys(table).filter((k) => at === 'worker' || entryPointsOf(table[k]!).includes(at)).join(', ')}`}`);
       continue;
     }
     if (at !== 'worker' && !entryPointsOf(spec).includes(at)) {
@@ -430,9 +429,9 @@ function read(input: Record<string, unknown>, at: EntryPoint | 'worker', table: 
       say(terse ? `option "${key}" is not taken here` : `option "${key}" is not taken by ${ENTRY_POINT_NAMES[at]}; it is taken by ${entryPointsOf(spec).map((e) => ENTRY_POINT_NAMES[e]).join(', ')}`);
       continue;
     }
-    if (spec.kind === 'fn') {
-      if (typeof given === 'function') values[key] = given;
-      else say(`option "${key}" must be a function`);
+    if (spec.kind === 'fn' || spec.kind === 'object') {
+      if (spec.kind === 'fn' ? typeof given === 'function' : typeof given === 'object' && given !== null) values[key] = given;
+      else say(`option "${key}" must be ${spec.kind === 'fn' ? 'a function' : 'an object'}`);
       continue;
     }
     const got = parseOption(spec, stringForm(spec.kind, given)!);

@@ -39,6 +39,8 @@ function accepts(spec: OptionSpec): string {
       return 'path';
     case 'fn':
       return 'function';
+    case 'object':
+      return 'a Workbox `Router`';
     default:
       return 'text';
   }

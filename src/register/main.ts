@@ -16,7 +16,7 @@
  * They are classic scripts that hand over an object on a global (src/register/lazy.ts).
  */
 import type { Client } from '@sentry/core';
-import { attributeOf, OPTIONS } from '../../sw/options.js';
+import { attributeOf, entryPointsOf, OPTIONS } from '../../sw/options.js';
 import { findPageSentryClient } from '../findPageSentryClient.js';
 import { startBackendMonitor, type BackendMonitor, type DeliveryResult } from '../registerBackendMonitor.js';
 import type { BackendReport, HealthReport, PageScope } from '../../sw/protocol.js';
@@ -36,7 +36,7 @@ const data = script?.dataset ?? {};
 const given: Record<string, string> = {};
 for (const [key, value] of Object.entries(data)) {
   if (key in OPTIONS) given[key] = value ?? '';
-  else console.error(`${LOG} unknown attribute ${attributeOf(key)} on the gatewayz-register.js script tag; the options are ${Object.keys(OPTIONS).map(attributeOf).join(', ')}.`);
+  else console.error(`${LOG} unknown attribute ${attributeOf(key)} on the gatewayz-register.js script tag; it is ignored. The attributes are ${Object.entries(OPTIONS).filter(([, spec]) => entryPointsOf(spec).includes('tag')).map(([k]) => attributeOf(k)).join(', ')}.`);
 }
 
 const isDevHost = ['localhost', '127.0.0.1', '[::1]'].includes(location.hostname);
