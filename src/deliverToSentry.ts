@@ -1,7 +1,7 @@
-import { disabledUntil, getIsolationScope, isRateLimited, updateRateLimits, type Client, type Event, type EventHint, type Scope } from '@sentry/core';
+import { disabledUntil, getIsolationScope, isRateLimited, updateRateLimits, type Client, type Event, type Scope } from '@sentry/core';
 import type { BackendReport, PageScope } from '../sw/protocol.js';
 import type { DeliveryResult } from './pageBridge.js';
-import { scopesOf } from './pageScopeOf.js';
+import { eventPipeline, scopesOf } from './sentry/adapter.js';
 import { reportToEvent } from './reportToEvent.js';
 import { takeFromOfflineQueue } from './takeFromOfflineQueue.js';
 
@@ -59,34 +59,9 @@ interface InFlight {
   page?: PageScope;
   /** Settles with what became of the event. */
   settle(outcome: Outcome): void;
+  /** The client handed it to its transport ('beforeSendEvent'). */
+  sent?: boolean;
   outcome: Promise<Outcome>;
-}
-
-/**
- * The one client internal this relies on (present in @sentry/core 8 to 11):
- * `_processEvent` runs the client's whole pipeline for one event and rejects
- * with why it did not send it, where the public `captureEvent` only returns an
- * id. Without it (a future SDK), every event is captured publicly and counts
- * as delivered only on the transport's 2xx; an app's drop then looks like a
- * failure and is offered again, never lost.
- */
-interface ProcessingClient {
-  _processEvent?(event: Event, hint: EventHint, scope?: Scope, isolationScope?: Scope): PromiseLike<Event>;
-}
-
-/**
- * Why the pipeline did not send an event. Sentry marks its deliberate drops
- * (`Symbol.for('SentryDoNotSendEventError')` in 9 to 11, a `SentryError` with
- * logLevel 'log' in 8). A callback that threw is marked so too in 11: it is
- * told apart by the 'callback_error' the client records for it (and by its
- * message). Everything else is an error of the pipeline.
- */
-function isDeliberateDrop(reason: unknown): boolean {
-  if (typeof reason !== 'object' || reason === null) return false;
-  const r = reason as { message?: unknown; logLevel?: unknown };
-  const message = typeof r.message === 'string' ? r.message : '';
-  if (/threw/.test(message)) return false;
-  return Symbol.for('SentryDoNotSendEventError') in r || r.logLevel === 'log';
 }
 
 /** The page that saw the failure decides who it happened to: exactly its user, release and environment. */
@@ -105,16 +80,8 @@ export function deliverToSentry(client: Client, options: DeliverOptions = {}): D
   const late = new Map<string, Outcome>();
   /** Sentry's rate limits, as its answers set them. */
   let limits: Record<string, number> = {};
-  /** Events go through the client's pipeline one at a time; this is the one in it now. */
-  let pipeline: Promise<void> = Promise.resolve();
-  let processing: string | undefined;
-  /** Events whose beforeSend or event processor threw (Sentry 11 records that as a drop for 'callback_error'). */
-  const threw = new Set<string>();
-  const record = client.recordDroppedEvent.bind(client);
-  client.recordDroppedEvent = (reason, ...rest) => {
-    if (reason === 'callback_error' && processing) threw.add(processing);
-    return record(reason, ...rest);
-  };
+  /** The client's pipeline, through the SDK adapter (src/sentry/adapter.ts): one event at a time. */
+  const pipeline = eventPipeline(client);
   const transportOptions = (client.getOptions().transportOptions ?? {}) as { dbName?: string; storeName?: string };
   const clock = options.clock ?? pageClock;
   const takeBack = options.takeFromOfflineQueue ?? ((id: string) => takeFromOfflineQueue(id, transportOptions.dbName, transportOptions.storeName));
@@ -133,7 +100,11 @@ export function deliverToSentry(client: Client, options: DeliverOptions = {}): D
   };
   client.on('postprocessEvent', finish);
   // An SDK without 'postprocessEvent' still sends the event whole: beforeSend just did not see the message.
-  client.on('beforeSendEvent', finish);
+  client.on('beforeSendEvent', (event: Event) => {
+    finish(event);
+    const f = event.event_id ? inFlight.get(event.event_id) : undefined;
+    if (f) f.sent = true;
+  });
   client.on('afterSendEvent', (event: Event, response: { statusCode?: number; headers?: Record<string, string | null> }) => {
     const f = event.event_id ? inFlight.get(event.event_id) : undefined;
     if (!f) return;
@@ -167,38 +138,24 @@ export function deliverToSentry(client: Client, options: DeliverOptions = {}): D
       },
     };
     inFlight.set(id, f);
-    const process = (client as unknown as ProcessingClient)._processEvent;
-    if (typeof process !== 'function') {
-      try {
-        client.captureEvent(event, { event_id: id }, options.scope);
-      } catch {
-        f.settle('failed');
-      }
+    let scope: Scope;
+    let isolationScope: Scope;
+    try {
+      // The scopes `captureEvent` would use: the app's, found for this client whatever its SDK version.
+      const scopes = scopesOf(client) as Scope[];
+      scope = options.scope ?? scopes[scopes.length - 1]!;
+      isolationScope = options.isolationScope ?? (scopes.length >= 3 ? scopes[1]! : getIsolationScope());
+    } catch {
+      f.settle('failed');
       return f;
     }
-    // One at a time, so a callback that threw is told apart by the reason the client records for it.
-    pipeline = pipeline.then(() => {
-      processing = id;
-      try {
-        // The scopes `captureEvent` would use: the app's, found for this client whatever its SDK version.
-        const scopes = scopesOf(client) as Scope[];
-        const current = options.scope ?? scopes[scopes.length - 1]!;
-        const isolation = options.isolationScope ?? (scopes.length >= 3 ? scopes[1]! : getIsolationScope());
-        // Resolves once the event went to the transport (afterSendEvent settles it); rejects with why not.
-        return Promise.resolve(process.call(client, event, { event_id: id }, current, isolation)).then(
-          () => {
-            processing = undefined;
-          },
-          (reason: unknown) => {
-            processing = undefined;
-            f.settle(!threw.delete(id) && isDeliberateDrop(reason) ? 'dropped' : 'failed');
-          },
-        );
-      } catch {
-        processing = undefined;
-        f.settle('failed');
-      }
-    });
+    // Resolves once the event went to the transport (afterSendEvent then settles it), or with why not.
+    void pipeline.process(event, { event_id: id }, scope, isolationScope, () => f.sent === true).then(
+      (notSent) => {
+        if (notSent) f.settle(notSent);
+      },
+      () => f.settle('failed'),
+    );
     return f;
   };
 

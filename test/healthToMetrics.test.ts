@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { bucketOf, type HealthReport, type HealthSeries } from '../sw/health/aggregate.js';
-import { createHealthMetricsSender, healthToMetrics, MAX_ITEMS_PER_BATCH, MAX_ITEMS_PER_MINUTE, MAX_SERIES, type MetricPoint } from '../src/healthToMetrics.js';
+import { captureMetricPoints, createHealthMetricsSender, healthToMetrics, MAX_ITEMS_PER_BATCH, MAX_ITEMS_PER_MINUTE, MAX_SERIES, type MetricPoint } from '../src/healthToMetrics.js';
 
 /** A window with `series` endpoints, each with `requests` requests spread over many latency buckets and every failure kind. */
 function busyWindow(series: number, requests: number, seed = 0): HealthReport {
@@ -75,5 +75,41 @@ describe('createHealthMetricsSender', () => {
       expect(sent).toHaveLength(m + 1);
       vi.advanceTimersByTime(60_000);
     }
+  });
+});
+
+describe('captureMetricPoints through a real Sentry client', () => {
+  it("sends each point as a trace metric of the scope's client: name, type, value, unit and attributes", async () => {
+    const { BrowserClient, Scope } = await import('@sentry/browser');
+    const items: Array<{ name: string; type: string; value: number; unit?: string; attributes: Record<string, { value: unknown }> }> = [];
+    const client = new BrowserClient({
+      dsn: 'http://key@127.0.0.1:9/1',
+      integrations: [],
+      stackParser: () => [],
+      transport: () => ({
+        send: async (env: unknown) => {
+          for (const [h, p] of (env as [unknown, Array<[{ type: string }, { items: typeof items }]>])[1]) if (h.type === 'trace_metric') items.push(...p.items);
+          return { statusCode: 200 };
+        },
+        flush: async () => true,
+      }),
+    });
+    client.init();
+    const scope = new Scope();
+    scope.setClient(client);
+    const attributes = { endpoint: '/v1/models', gateway: 'all', origin: 'https://api.x' };
+    const points: MetricPoint[] = [
+      { type: 'count', name: 'backend_api.requests', value: 3, attributes },
+      { type: 'distribution', name: 'backend_api.duration', value: 120, unit: 'millisecond', attributes },
+      { type: 'gauge', name: 'backend_api.duration.p95', value: 250, unit: 'millisecond', attributes },
+    ];
+    captureMetricPoints(points, scope);
+    await client.flush(1000);
+    expect(items.map((m) => [m.name, m.type, m.value, m.unit])).toEqual([
+      ['backend_api.requests', 'counter', 3, undefined],
+      ['backend_api.duration', 'distribution', 120, 'millisecond'],
+      ['backend_api.duration.p95', 'gauge', 250, 'millisecond'],
+    ]);
+    for (const m of items) expect({ endpoint: m.attributes.endpoint?.value, gateway: m.attributes.gateway?.value, origin: m.attributes.origin?.value }).toEqual(attributes);
   });
 });
