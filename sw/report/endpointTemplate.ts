@@ -9,9 +9,8 @@
 import { looksRandom, NEAR_KEY_WORD } from './entropy.js';
 import { scrubText } from './scrub.js';
 
+/** A number; UUIDs and hex hashes need no pattern of their own: the randomness test finds them. */
 const NUMBER = /^\d+$/;
-const UUID = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i;
-const HEX = /^(?=.*\d)[0-9a-f]{12,}$/i;
 
 export function templateSegment(segment: string): string {
   if (segment === '') return segment;
@@ -21,7 +20,7 @@ export function templateSegment(segment: string): string {
   } catch {
     /* keep the raw segment */
   }
-  if (NUMBER.test(decoded) || UUID.test(decoded) || HEX.test(decoded) || looksRandom(decoded, NEAR_KEY_WORD)) return '{id}';
+  if (NUMBER.test(decoded) || looksRandom(decoded, NEAR_KEY_WORD)) return '{id}';
   // An email, a token or a key in a path is an identifier, and must not reach
   // the tag, the message or the fingerprint.
   if (decoded.includes('@') || scrubText(decoded) !== decoded) return '{id}';

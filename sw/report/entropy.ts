@@ -59,9 +59,9 @@ export function shannon(s: string): number {
 }
 
 /** Separators inside identifiers and keys. */
-const SEPARATORS = /[-_./:+=~@%]+/;
+const SEPARATORS = /[-_./:+=~@%#]+/;
 const NUMBERISH = /^(?:\d+|\d+(?:\.\d+)*[a-z]{0,2}|v\d+(?:p\d+)*)$/i;
-/** A short letters-and-digits chunk: `v1`, `h100`, `gpt4o`, `e5`, `x86`; in capitals or capitalised, one run of each (`A100`, `Qwen2`; not `V1StGXR8`, `IW6KP9`). */
+/** A short letters-and-digits chunk: `v1`, `h100`, `gpt4o`, `e5`, `x86`; in capitals or capitalised, one run of each (`SHA256`, `A100`, `Qwen2`; not `V1StGXR8`, `IW6KP9`). */
 const SHORT_MIXED = /^(?:[a-z]{1,6}\d{1,4})+[a-z]{0,2}$|^(?:[A-Z][a-z]{0,5}|[A-Z]{1,6})\d{1,4}[A-Za-z]?$/;
 /** Humps of a camel-case or snake word: `Instruct`, `OpenAI`, `HuggingFace`, `ECONNRESET`. */
 const HUMPS = /[A-Z]?[a-z]+|[A-Z]+(?![a-z])/g;
@@ -126,13 +126,13 @@ export const PREFIXED: EntropyLimits = { ...NEAR_KEY_WORD, minLen: 12, hexMinLen
 
 /**
  * A vendor prefix, then a random tail: `sm_pat_...`, `glpat-...`, `xkeysib-...`,
- * `dop_v1_...`, `sk-ant-api03-...`. The prefix is a short word before a
- * separator; what follows, its readable parts set aside, needs only the
+ * `dop_v1_...`, `sk-ant-api03-...`. The prefix is a short word in one case
+ * before a separator (a mixed-case start is a random token's own `-` or `_`); what follows, its readable parts set aside, needs only the
  * entropy of a token after a key word. A prefix that names an environment
  * (`sk_live_`, `FLWSECK_TEST-`) says "key" outright: then 12 hex digits do.
  * Prefix lists (gitleaks' rules, GitHub's patterns) are this shape, one vendor
  * at a time.
  */
 export function looksPrefixed(token: string): boolean {
-  return /^[A-Za-z][A-Za-z\d]{1,9}[-_.][\w.~+/=-]{10}/.test(token) && looksRandom(token, /[-_.](?:test|live|prod)[-_.]/i.test(token) ? NEAR_KEY_WORD : PREFIXED);
+  return /^(?:[a-z][a-z\d]{1,9}|[A-Z][A-Z\d]{1,9})[-_.][\w.~+/=-]{10}/.test(token) && looksRandom(token, /[-_.](?:test|live|prod)[-_.]/i.test(token) ? NEAR_KEY_WORD : PREFIXED);
 }

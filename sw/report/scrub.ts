@@ -57,7 +57,7 @@ const SECRET_PARTS = ['password', 'passwd', 'secret', 'apikey', 'accesskey', 'pr
 /** A word that says the value is about a secret, not the secret: `max_tokens`, `token_type`, `auth_url`. */
 const NOT_SECRET_WORDS = set('max min count limit limits total used remaining reset prompt completion input output cached reasoning type types url uri endpoint path expires expiry expiration ttl length size usage per rate required missing tokens');
 /** Words that label an identifier or a public value: its value is kept even when it looks random. */
-const ID_WORDS = set('id ids uuid guid request trace traceparent tracestate span ray correlation etag hash hashed sha sha1 sha256 checksum commit revision version build fingerprint cursor nonce opaque');
+const ID_WORDS = set('id ids uuid guid account accounts request trace traceparent tracestate span ray correlation etag hash hashed sha sha1 sha256 checksum commit revision version build fingerprint cursor nonce opaque');
 
 /**
  * The name rule, for JSON keys, `name: value` pairs and query parameters:
@@ -81,34 +81,39 @@ export function isSensitiveKey(name: string): boolean {
  * messagebird-client-id, sendbird-access-id: UUIDs; asana-client-id,
  * discord-client-id: numbers). Everywhere else a UUID or a number is an id,
  * and kept; as the value of a query parameter or the path segment after one
- * of these names, it goes.
+ * of these names, it goes (so does any other allowlisted id there).
  */
 const VENDOR_ID = /^(?:heroku|hubspot|kucoin|snyk|squarespace|messagebird|sendbird|asana|discord)$/i;
-const UUID_OR_NUMBER = /^(?:[\da-f]{8}-(?:[\da-f]{4}-){3}[\da-f]{12}|\d{12,})$/i;
 function vendorId(name: string, value: string): boolean {
-  return VENDOR_ID.test(name) && UUID_OR_NUMBER.test(value);
+  return VENDOR_ID.test(name) && (HARMLESS.test(value) || /^\d{12,}$/.test(value));
 }
 
 function isIdKey(name: string): boolean {
   return words(name).some((x) => ID_WORDS.has(x));
 }
 
-/** The name rule, plus OAuth's `code`, every signed-URL `X-Amz-*` parameter and the user's own list (`scrubParams`). */
+/**
+ * The name rule, plus every signed-URL `X-Amz-*` parameter and the user's own list (`scrubParams`).
+ * OAuth's `code` needs no name: every query value is judged as after a key word, and a code is random
+ * (`code=rate_limit_exceeded` is an error code, and stays).
+ */
 export function isSensitiveParam(name: string, extra: readonly string[] = []): boolean {
   const n = name.toLowerCase();
-  return n === 'code' || n.startsWith('x-amz-') || isSensitiveKey(name) || extra.includes(n);
+  return n.startsWith('x-amz-') || isSensitiveKey(name) || extra.includes(n);
 }
 
-/** Random-looking shapes that are not secrets (the allowlist; see the README's Privacy section). */
+/**
+ * Random-looking shapes that are not secrets (the allowlist; see the README's Privacy section).
+ * ISO timestamps need no entry: split at their separators they are numbers, and numbers are readable.
+ */
 const HARMLESS = new RegExp(
   `^(?:${[
     // UUIDs and ULIDs.
     '[\\da-f]{8}-[\\da-f]{4}-[\\da-f]{4}-[\\da-f]{4}-[\\da-f]{12}',
     '[0-7][\\dA-HJKMNP-TV-Z]{25}',
-    // ISO timestamps.
-    '\\d{4}-\\d\\d-\\d\\d(?:[T ]\\d\\d:\\d\\d(?::\\d\\d(?:\\.\\d+)?)?(?:Z|[+-]\\d\\d:?\\d\\d)?)?',
-    // Content digests: `sha256:<hex>`, `image@sha256:<hex>`.
+    // Content digests: `sha256:<hex>`, `image@sha256:<hex>`; a release, `name@<commit>`.
     '(?:[\\w.-]+@)?sha(?:1|256|384|512):[\\da-f]{40,128}',
+    '[\\w.-]+@[\\da-f]{7,40}',
     // A Replicate model version: owner/model:sha256.
     '[\\w.-]+/[\\w.-]+:[\\da-f]{64}',
     // Providers' object ids: request, completion, message, generation, run, thread, file, batch, response, tool call, org, user, project, Stripe objects.
