@@ -155,7 +155,7 @@ for (let i = 0; i < 30; i++) {
     () => `<html>\r\n<head><title>${code} ${title}</title></head>\r\n<body>\r\n<center><h1>${code} ${title}</h1></center>\r\n<hr><center>cloudflare</center>\r\n</body>\r\n</html>\r\n`,
     () => `<!DOCTYPE html><html lang="en-US"><head><title>api.gatewayz.ai | ${one(['502: Bad gateway', '504: Gateway time-out', '520: Web server is returning an unknown error', '522: Connection timed out', '524: A timeout occurred'])}</title><meta charset="UTF-8" /></head><body><div id="cf-wrapper"><h1><span class="cf-error-type">Error</span> <span class="cf-error-code">${one([502, 504, 520, 522, 524])}</span></h1><p>Browser <span>Working</span></p><p>Cloudflare <span>${colo === 'SJC' ? 'San Jose' : 'Ashburn'}</span></p><p>Host <span>Error</span></p><div class="cf-error-footer"><p>Cloudflare Ray ID: <strong class="font-semibold">${ray}</strong> &bull; <span>Your IP: <span class="hidden" id="cf-footer-ip">203.0.113.${int(1, 254)}</span></span> &bull; <span>Performance &amp; security by <a rel="noopener noreferrer" href="https://www.cloudflare.com/5xx-error-landing" target="_blank">Cloudflare</a></span></p></div></div></body></html>`,
     () => `<html>\r\n<head><title>${code} ${title}</title></head>\r\n<body>\r\n<center><h1>${code} ${title}</h1></center>\r\n</body>\r\n</html>\r\n`,
-    () => `An error occurred with your deployment\n\nFUNCTION_INVOCATION_TIMEOUT\n\n${one(['iad1', 'sfo1', 'fra1', 'cdg1'])}::${pick('abcdefghijklmnopqrstuvwxyz0123456789', 5)}-${Date.now() - int(0, 1e10)}-${hex(12)}`,
+    () => `An error occurred with your deployment\n\nFUNCTION_INVOCATION_TIMEOUT\n\n${one(['iad1', 'sfo1', 'fra1', 'cdg1'])}::${pick('abcdefghijklmnopqrstuvwxyz0123456789', 5)}-${epoch() * 1000 + int(0, 999)}-${hex(12)}`,
     () => `<!DOCTYPE html><html><head><meta name="viewport" content="width=device-width, initial-scale=1"><title>Application Error</title></head><body><iframe src="//www.herokucdn.com/error-pages/application-error.html"></iframe></body></html>`,
   ];
   add('html-error', variants[i % variants.length]());
@@ -172,7 +172,7 @@ for (let i = 0; i < 40; i++) {
     () => `apim-request-id: ${uuid()}`,
     () => `traceparent: 00-${hex(32)}-${hex(16)}-01`,
     () => `x-cloud-trace-context: ${hex(32)}/${int(1e15, 9e15)};o=1`,
-    () => `x-vercel-id: ${one(['iad1', 'sfo1', 'fra1'])}::${one(['iad1', 'sfo1', 'fra1'])}::${pick('abcdefghijklmnopqrstuvwxyz0123456789', 5)}-${Date.now() - int(0, 1e10)}-${hex(12)}`,
+    () => `x-vercel-id: ${one(['iad1', 'sfo1', 'fra1'])}::${one(['iad1', 'sfo1', 'fra1'])}::${pick('abcdefghijklmnopqrstuvwxyz0123456789', 5)}-${epoch() * 1000 + int(0, 999)}-${hex(12)}`,
     () => `fly-request-id: ${ulid()}-${one(['iad', 'ord', 'ams', 'sjc'])}`,
     () => `x-trace-id: ${hex(32)}`,
     () => JSON.stringify({ error: { message: 'Internal error', request_id: uuid() } }),
