@@ -1,5 +1,7 @@
 /**
- * `npm run bench:scrub`: how long scrubbing a 2 KB error preview takes (the
+ * `npm run bench:scrub`: recall per gitleaks rule family over
+ * test/corpora/secrets-gitleaks.json and the false-positive rate over the
+ * benign corpora; how long scrubbing a 2 KB error preview takes (the
  * work the worker does once per reported failure), and the sweep over the
  * entropy limits that chose the ones in sw/entropy.ts, measured on
  * test/corpora. Pure Node: the scrubber is plain code with no browser API.
@@ -9,6 +11,7 @@ import { performance } from 'node:perf_hooks';
 import { looksRandom, NEAR_KEY_WORD, STRICT, type EntropyLimits } from '../sw/report/entropy.js';
 import { scrubPreview, scrubText } from '../sw/report/scrub.js';
 import { HOSTILE } from '../test/corpora/hostile.js';
+import { pieces } from '../test/corpora/pieces.js';
 
 interface SecretSample {
   format: string;
@@ -18,7 +21,73 @@ interface SecretSample {
 }
 const load = <T>(file: string): T => JSON.parse(readFileSync(`test/corpora/${file}`, 'utf8')) as T;
 const secrets = load<{ samples: SecretSample[] }>('secrets.json').samples;
-const benign = load<{ samples: Array<{ text: string }> }>('benign.json').samples.map((b) => b.text);
+const benignSamples = [...load<{ samples: Array<{ category: string; text: string }> }>('benign.json').samples, ...load<{ samples: Array<{ category: string; text: string }> }>('benign-api.json').samples];
+const benign = benignSamples.map((b) => b.text);
+interface GitleaksSample {
+  rule: string;
+  family: string;
+  kind: string;
+  context: string;
+  secret: string;
+  text: string;
+}
+const gitleaks = load<{ rules: number; samples: GitleaksSample[] }>('secrets-gitleaks.json');
+
+// ---- Recall per rule family, false positives --------------------------------------
+
+/** A leak: any 8-character piece of the secret in the output, as is, JSON-unescaped or percent-decoded (as test/scrubCorpora.test.ts). */
+function leaked(secret: string, out: string): boolean {
+  const unescape = (s: string) => s.replace(/\\(["\\/])/g, '$1').replace(/\\n/g, '\n').replace(/\\r/g, '\r');
+  let decoded = out;
+  try {
+    decoded = decodeURIComponent(out);
+  } catch {
+    /* keep it */
+  }
+  const texts = [out, unescape(out), unescape(unescape(out)), decoded];
+  return pieces(secret).some((p) => texts.some((t) => t.includes(p)));
+}
+{
+  const t0 = performance.now();
+  const families = new Map<string, { rules: Set<string>; n: number; caught: number; kinds: Set<string> }>();
+  for (const s of gitleaks.samples) {
+    const f = families.get(s.family) ?? { rules: new Set(), n: 0, caught: 0, kinds: new Set() };
+    f.rules.add(s.rule);
+    f.kinds.add(s.kind);
+    f.n++;
+    if (!leaked(s.secret, scrubText(s.text))) f.caught++;
+    families.set(s.family, f);
+  }
+  const caught = [...families.values()].reduce((n, f) => n + f.caught, 0);
+  console.log(`recall per rule family, gitleaks' default config (${gitleaks.rules} rules, ${gitleaks.samples.length} samples in query values, path segments, JSON error bodies, header-like text):`);
+  const rows = [...families.entries()].sort(([a], [b]) => a.localeCompare(b));
+  const cells = rows.map(([name, f]) => `${name} ${f.caught}/${f.n}${f.caught === f.n ? '' : ' ←'}`);
+  for (let i = 0; i < cells.length; i += 5) console.log(`  ${cells.slice(i, i + 5).map((c) => c.padEnd(30)).join('')}`);
+  const byKind = new Map<string, [number, number]>();
+  const byContext = new Map<string, [number, number]>();
+  for (const s of gitleaks.samples) {
+    const ok = leaked(s.secret, scrubText(s.text)) ? 0 : 1;
+    for (const [map, key] of [[byKind, s.kind], [byContext, s.context]] as const) {
+      const [n, c] = map.get(key) ?? [0, 0];
+      map.set(key, [n + 1, c + ok]);
+    }
+  }
+  console.log(`  by kind of rule: ${[...byKind].map(([k, [n, c]]) => `${k} ${c}/${n}`).join(', ')}`);
+  console.log(`  by context: ${[...byContext].map(([k, [n, c]]) => `${k} ${c}/${n}`).join(', ')}`);
+  console.log(`  → recall ${caught}/${gitleaks.samples.length} (${((caught / gitleaks.samples.length) * 100).toFixed(1)}%) in ${families.size} families (target 100%)`);
+  const older = secrets.filter((s) => !leaked(s.secret, scrubText(s.text))).length;
+  console.log(`  secrets.json (providers' own formats): ${older}/${secrets.length}`);
+  const changed = benignSamples.filter((b) => scrubText(b.text) !== b.text);
+  const byCategory = new Map<string, [number, number]>();
+  for (const b of benignSamples) {
+    const [n, c] = byCategory.get(b.category) ?? [0, 0];
+    byCategory.set(b.category, [n + 1, c + (scrubText(b.text) !== b.text ? 1 : 0)]);
+  }
+  console.log(`false positives over the benign corpora (benign.json, benign-api.json): ${changed.length}/${benignSamples.length} (${((changed.length / benignSamples.length) * 100).toFixed(1)}%; target at most 2%)`);
+  console.log(`  by category: ${[...byCategory].map(([k, [n, c]]) => `${k} ${c}/${n}`).join(', ')}`);
+  for (const b of changed) console.log(`  ${b.category}: ${b.text.slice(0, 110)}\n    → ${scrubText(b.text).slice(0, 110)}`);
+  console.log(`(${(performance.now() - t0).toFixed(0)} ms)\n`);
+}
 
 // ---- Timing -----------------------------------------------------------------
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { endpointTemplate } from '../sw/report/endpointTemplate.js';
+import { endpointTemplate, templateSegment } from '../sw/report/endpointTemplate.js';
+import { looksRandom, NEAR_KEY_WORD } from '../sw/report/entropy.js';
 
 describe('endpointTemplate', () => {
   it.each([
@@ -33,4 +34,15 @@ describe('endpointTemplate', () => {
       expect(endpointTemplate(path)).toBe(path);
     },
   );
+
+  it("uses the scrubber's randomness test (entropy.ts), with the limits of a token after a key word", () => {
+    for (const segment of ['V1StGXR8_Z5jdHi6B-myT2x', '3f2a9c0e1b7d4a6f', 'u8x9Ks2LmQ4r', 'Y2CbjGAEIrIrKuYhe']) {
+      expect(looksRandom(segment, NEAR_KEY_WORD), segment).toBe(true);
+      expect(templateSegment(segment), segment).toBe('{id}');
+    }
+    for (const segment of ['meta-llama-3-70b-instruct', 'Qwen2.5-72B-Instruct', 'chat', 'deadbeef']) {
+      expect(looksRandom(segment, NEAR_KEY_WORD), segment).toBe(false);
+      expect(templateSegment(segment), segment).toBe(segment);
+    }
+  });
 });

@@ -121,9 +121,32 @@ describe('the key-name rule', () => {
     (name) => expect(isSensitiveKey(name)).toBe(false),
   );
 
-  it('applies to query parameters, with OAuth codes and signed-URL parameters besides', () => {
-    for (const name of ['api_key', 'code', 'sig', 'X-Amz-Credential', 'X-Goog-Signature', 'refresh_token', 'sessionid']) expect(isSensitiveParam(name)).toBe(true);
-    for (const name of ['gateway', 'page', 'limit', 'model', 'q', 'api-version', 'alt']) expect(isSensitiveParam(name)).toBe(false);
+  it('applies to query parameters, with signed-URL parameters besides', () => {
+    for (const name of ['api_key', 'sig', 'X-Amz-Credential', 'X-Goog-Signature', 'refresh_token', 'sessionid']) expect(isSensitiveParam(name)).toBe(true);
+    for (const name of ['gateway', 'page', 'limit', 'model', 'q', 'api-version', 'alt', 'code']) expect(isSensitiveParam(name)).toBe(false);
+  });
+
+  it("judges every query value as if after a key word, whatever the parameter's name: OAuth's code goes, an error code stays", () => {
+    expect(scrubUrl('https://app.example/cb?code=4%2F0AX4XfWhQz9Lp2Vb7Nk&state=a1')).toBe(`https://app.example/cb?code=${FILTERED}&state=a1`);
+    expect(scrubUrl('https://docs.example/errors?code=rate_limit_exceeded&ref=api')).toBe('https://docs.example/errors?code=rate_limit_exceeded&ref=api');
+    // 17 random characters: too short for a token in a sentence, not for a query value.
+    expect(scrubUrl('https://api.example/v1/integrations?airtable=Y2CbjGAEIrIrKuYhe&region=us-east-1')).toBe(`https://api.example/v1/integrations?airtable=${FILTERED}&region=us-east-1`);
+    expect(scrubText('upstream said Y2CbjGAEIrIrKuYhe')).toBe('upstream said Y2CbjGAEIrIrKuYhe');
+    const kept = `https://api.example/v1/usage?workspace=6f1c2a7e-8b3d-4c5f-9a0e-1d2b3c4d5e6f&model=gpt-4o-mini-2024-07-18&page=2&cursor=Zq9Xw7VbN2kLp4WzR8tYc1vH&since=2025-03-01T00%3A00%3A00Z`;
+    expect(scrubUrl(kept)).toBe(kept);
+  });
+
+  it('judges every path segment as if after a key word, but keeps the one after an id label', () => {
+    expect(scrubText('GET /v1/integrations/airtable/tJ5NALj58W7aYa1bi failed')).toBe(`GET /v1/integrations/airtable/${FILTERED} failed`);
+    expect(scrubText('see https://github.com/acme/gw/commit/3f2a9c0e1b7d4a6f8e9d0c1b2a3f4e5d6c7b8a90')).toBe('see https://github.com/acme/gw/commit/3f2a9c0e1b7d4a6f8e9d0c1b2a3f4e5d6c7b8a90');
+    expect(scrubText('/v1/threads/6f1c2a7e-8b3d-4c5f-9a0e-1d2b3c4d5e6f/messages')).toBe('/v1/threads/6f1c2a7e-8b3d-4c5f-9a0e-1d2b3c4d5e6f/messages');
+  });
+
+  it('takes a UUID or a long number after one of the vendor names gitleaks keys such credentials by, and nowhere else', () => {
+    const id = '884a993e-ff1c-4d5f-9c65-a687ab7c3aff';
+    expect(scrubUrl(`https://api.example/v1/x?heroku=${id}`)).toBe(`https://api.example/v1/x?heroku=${FILTERED}`);
+    expect(scrubUrl(`https://api.example/v1/discord/912598304081663589/status`)).toBe(`https://api.example/v1/discord/${FILTERED}/status`);
+    expect(scrubUrl(`https://api.example/v1/x?workspace=${id}`)).toBe(`https://api.example/v1/x?workspace=${id}`);
   });
 
   it.each([
@@ -174,6 +197,45 @@ describe('JSON, structure first', () => {
 
   it('scrubs SSE and NDJSON lines', () => {
     expect(scrubText(`data: {"error":"bad key","session_token":"${RANDOM}"}\n\n`)).toBe(`data: {"error":"bad key","session_token":"${FILTERED}"}\n\n`);
+  });
+});
+
+describe('keys by shape: a vendor prefix, a separator, a random tail', () => {
+  it.each([
+    'sm_pat_HdMDxDPoSKq3hYwq', // 16 characters after the prefix: too short for a bare token
+    'glpat-VOZJKLjUSHJ3m4GYvuJC',
+    'acme_live_Zq9Xw7VbN2kL', // a vendor no list holds
+    'FLWSECK_TEST-6b0bc15dca0e', // an environment word: 12 hex digits do
+    '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',
+  ])('%s is scrubbed in a sentence, and under an id label', (key) => {
+    expect(scrubText(`upstream rejected ${key} (attempt 2)`)).toBe(`upstream rejected ${FILTERED} (attempt 2)`);
+    expect(scrubText(`{"request_id":"${key}"}`)).toBe(`{"request_id":"${FILTERED}"}`);
+    expect(scrubText(key, true)).toBe(FILTERED);
+  });
+
+  it.each([
+    'gpt-4o-mini-2024-07-18',
+    'claude-3-5-sonnet-20241022',
+    'page-3f2a9c0e1b7d4a6f.js', // a build hash after a word: hex needs 20 digits here
+    'i-0abc123def4567890',
+    'chatcmpl-9xQ2aBcDeFgHiJkLmNoPqRsTuVwXy',
+    'WWW-Authenticate',
+    'com.amazon.bedrock#ModelNotReadyException',
+  ])('%s is not a key', (text) => {
+    expect(scrubText(`${text} failed`)).toBe(`${text} failed`);
+  });
+
+  it('catches AWS access key ids that read as a word in capitals (a narrow rule)', () => {
+    expect(scrubText('for ASIAOGVUYYSKLQLZSPSM (attempt 2)')).toBe(`for ${FILTERED} (attempt 2)`);
+  });
+
+  it("catches a Facebook app token whole, app id and secret, though `|` separates elsewhere", () => {
+    expect(scrubText('app 849479167036329|a8f0c2kq9vz3m1x7rt4yw6bn5de0hj2l0p rejected')).toBe(`app ${FILTERED} rejected`);
+  });
+
+  it('judges a base64 value that ends in padding as a value, not as NAME=value', () => {
+    const b64 = 'ZXlKaGJHY2lPaUpJVXpJMU5pSXNJblI1Y0NJNklrcFhWQ0o5LmV5SnpkV0lpT2lK==';
+    expect(scrubText(`X-Upstream-Echo: ${b64}`)).toBe(`X-Upstream-Echo: ${FILTERED}==`);
   });
 });
 

@@ -37,7 +37,13 @@ export interface EntropyLimits {
  * 40 (a git hash) or 3.5 loses keys.
  */
 export const STRICT: EntropyLimits = { minLen: 20, hexMinLen: 24, hex: 3, b64: 4.5, ratio: 0.7 };
-/** A token a few words after a key word ("API key provided: ..."), as gitleaks' generic rule weighs it (it asks 3.5 bits there). */
+/**
+ * A token a few words after a key word ("API key provided: ..."), as gitleaks'
+ * generic rule weighs it (it asks 3.5 bits there). Also a whole query value
+ * or path segment, whatever its name (a URL's parameters are where tokens
+ * travel), a token after a vendor prefix (`sm_pat_...`: the prefix says as
+ * much as a key word), and an endpoint's path segment (`{id}`).
+ */
 export const NEAR_KEY_WORD: EntropyLimits = { minLen: 10, hexMinLen: 12, hex: 2.5, b64: 3.5, ratio: 0.6 };
 
 /** Shannon entropy in bits per character. */
@@ -53,10 +59,10 @@ export function shannon(s: string): number {
 }
 
 /** Separators inside identifiers and keys. */
-const SEPARATORS = /[-_./:+=~@%]+/;
+const SEPARATORS = /[-_./:+=~@%#]+/;
 const NUMBERISH = /^(?:\d+|\d+(?:\.\d+)*[a-z]{0,2}|v\d+(?:p\d+)*)$/i;
-/** A short letters-and-digits chunk: `v1`, `h100`, `gpt4`, `e5`, `x86`. */
-const SHORT_MIXED = /^(?:[a-z]{1,6}\d{1,4})+[a-z]{0,2}$/i;
+/** A short letters-and-digits chunk: `v1`, `h100`, `gpt4o`, `e5`, `x86`; in capitals or capitalised, one run of each (`SHA256`, `A100`, `Qwen2`; not `V1StGXR8`, `IW6KP9`). */
+const SHORT_MIXED = /^(?:[a-z]{1,6}\d{1,4})+[a-z]{0,2}$|^(?:[A-Z][a-z]{0,5}|[A-Z]{1,6})\d{1,4}[A-Za-z]?$/;
 /** Humps of a camel-case or snake word: `Instruct`, `OpenAI`, `HuggingFace`, `ECONNRESET`. */
 const HUMPS = /[A-Z]?[a-z]+|[A-Z]+(?![a-z])/g;
 const VOWELS = /[aeiouy]/gi;
@@ -85,16 +91,48 @@ export function randomPart(token: string): string {
 }
 
 /**
- * True when the token looks random enough to be a credential. Pure shape:
- * the caller has already let known ids and allowlisted shapes through.
+ * The one randomness test, for the scrubber and for endpoint templates alike:
+ * true when the token looks random enough to be a credential (or, for a
+ * template, a generated id). Pure shape: the caller has already let known ids
+ * and allowlisted shapes through.
  */
 export function looksRandom(token: string, limits: EntropyLimits = STRICT): boolean {
-  const rest = randomPart(token);
-  const hex = /^[0-9a-f]+$/i.test(rest);
+  if (isRandom(randomPart(token), limits)) return true;
+  // One part on its own: a hex run joined to a mixed one measures less than either (`pat<14>.<64 hex>`),
+  // and a hex run after a few letters is hex (`dapi<32 hex>`, `SK<32 hex>`).
+  for (const part of token.split(SEPARATORS)) {
+    if (!isReadablePart(part) && (isRandom(part, limits) || isRandom(part.replace(/^[a-z]{1,6}(?=[\da-f]+$)/i, ''), limits))) return true;
+  }
+  return false;
+}
+
+function isRandom(rest: string, limits: EntropyLimits): boolean {
+  // Hex is written in one case: mixed-case hex digits are as random as any base64.
+  const hex = /^(?:[\da-f]+|[\dA-F]+)$/.test(rest);
   if (rest.length < (hex ? limits.hexMinLen : limits.minLen)) return false;
   // Mixed classes: digits and letters, or both cases.
   const classes = +/\d/.test(rest) + +/[a-z]/.test(rest) + +/[A-Z]/.test(rest);
   if (classes < 2) return false;
   const h = shannon(rest);
   return hex ? h >= limits.hex : h >= Math.min(limits.b64, limits.ratio * Math.log2(rest.length));
+}
+
+/**
+ * After a vendor prefix: as near a key word, but a hex tail needs 20 digits, so
+ * a build hash after a word (`page-3f2a9c0e1b7d4a6f.js`, `i-0abc123def4567890`)
+ * is not a key.
+ */
+export const PREFIXED: EntropyLimits = { ...NEAR_KEY_WORD, minLen: 12, hexMinLen: 20, hex: 3 };
+
+/**
+ * A vendor prefix, then a random tail: `sm_pat_...`, `glpat-...`, `xkeysib-...`,
+ * `dop_v1_...`, `sk-ant-api03-...`. The prefix is a short word in one case
+ * before a separator (a mixed-case start is a random token's own `-` or `_`); what follows, its readable parts set aside, needs only the
+ * entropy of a token after a key word. A prefix that names an environment
+ * (`sk_live_`, `FLWSECK_TEST-`) says "key" outright: then 12 hex digits do.
+ * Prefix lists (gitleaks' rules, GitHub's patterns) are this shape, one vendor
+ * at a time.
+ */
+export function looksPrefixed(token: string): boolean {
+  return /^(?:[a-z][a-z\d]{1,9}|[A-Z][A-Z\d]{1,9})[-_.][\w.~+/=-]{10}/.test(token) && looksRandom(token, /[-_.](?:test|live|prod)[-_.]/i.test(token) ? NEAR_KEY_WORD : PREFIXED);
 }

@@ -23,7 +23,7 @@
  * Anchors: Sentry's server-side scrubbing defaults and OpenTelemetry's
  * `url.full` redaction (credentials; `Signature`, `sig`, `X-Goog-Signature`).
  */
-import { looksRandom, NEAR_KEY_WORD, randomPart, STRICT } from './entropy.js';
+import { looksPrefixed, looksRandom, NEAR_KEY_WORD, randomPart, STRICT } from './entropy.js';
 import { scrubJsonLiterals } from './scrubJson.js';
 
 export const FILTERED = '[Filtered]';
@@ -57,7 +57,7 @@ const SECRET_PARTS = ['password', 'passwd', 'secret', 'apikey', 'accesskey', 'pr
 /** A word that says the value is about a secret, not the secret: `max_tokens`, `token_type`, `auth_url`. */
 const NOT_SECRET_WORDS = set('max min count limit limits total used remaining reset prompt completion input output cached reasoning type types url uri endpoint path expires expiry expiration ttl length size usage per rate required missing tokens');
 /** Words that label an identifier or a public value: its value is kept even when it looks random. */
-const ID_WORDS = set('id ids uuid guid request trace traceparent tracestate span ray correlation etag hash hashed sha sha1 sha256 checksum commit revision version build fingerprint cursor nonce opaque');
+const ID_WORDS = set('id ids uuid guid account accounts request trace traceparent tracestate span ray correlation etag hash hashed sha sha1 sha256 checksum commit revision version build fingerprint cursor nonce opaque');
 
 /**
  * The name rule, for JSON keys, `name: value` pairs and query parameters:
@@ -74,39 +74,46 @@ export function isSensitiveKey(name: string): boolean {
   return SECRET_PARTS.some((p) => run.includes(p) && !run.includes(`${p}s`));
 }
 
+/**
+ * The one place shape cannot decide: credentials that are a UUID or a long
+ * number, which gitleaks finds only after its vendor's name (heroku-api-key,
+ * hubspot-api-key, kucoin-secret-key, snyk-api-token, squarespace-access-token,
+ * messagebird-client-id, sendbird-access-id: UUIDs; asana-client-id,
+ * discord-client-id: numbers). Everywhere else a UUID or a number is an id,
+ * and kept; as the value of a query parameter or the path segment after one
+ * of these names, it goes (so does any other allowlisted id there).
+ */
+const VENDOR_ID = /^(?:heroku|hubspot|kucoin|snyk|squarespace|messagebird|sendbird|asana|discord)$/i;
+function vendorId(name: string, value: string): boolean {
+  return VENDOR_ID.test(name) && (HARMLESS.test(value) || /^\d{12,}$/.test(value));
+}
+
 function isIdKey(name: string): boolean {
   return words(name).some((x) => ID_WORDS.has(x));
 }
 
-/** The name rule, plus OAuth's `code`, every signed-URL `X-Amz-*` parameter and the user's own list (`scrubParams`). */
+/**
+ * The name rule, plus every signed-URL `X-Amz-*` parameter and the user's own list (`scrubParams`).
+ * OAuth's `code` needs no name: every query value is judged as after a key word, and a code is random
+ * (`code=rate_limit_exceeded` is an error code, and stays).
+ */
 export function isSensitiveParam(name: string, extra: readonly string[] = []): boolean {
   const n = name.toLowerCase();
-  return n === 'code' || n.startsWith('x-amz-') || isSensitiveKey(name) || extra.includes(n);
+  return n.startsWith('x-amz-') || isSensitiveKey(name) || extra.includes(n);
 }
 
 /**
- * Known credential formats, by prefix (gitleaks' rule list, GitHub secret
- * scanning, providers' docs): the keys an AI gateway's users paste most
- * (OpenAI, Anthropic, OpenRouter, DeepSeek, Stripe `sk-`/`sk_`/`rk_`, Groq,
- * xAI, Perplexity, Hugging Face, Replicate, NVIDIA, Google, gatewayz), and
- * keys short or regular enough to slip past entropy (AWS access key ids,
- * GitHub, GitLab, Slack, Twilio, SendGrid, npm, PyPI, JWTs). A known prefix
- * wins over the allowlist: such a key is scrubbed even where an id would be kept.
- * Long random keys of other formats are left to the entropy test.
+ * Random-looking shapes that are not secrets (the allowlist; see the README's Privacy section).
+ * ISO timestamps need no entry: split at their separators they are numbers, and numbers are readable.
  */
-const KNOWN =
-  /^(?:(?:sk|rk)[-_]|gsk_|xai-|pplx-|hf_|r8_|nvapi-|AIza|gh[pousr]_|github_pat_|gl[a-z]{2,6}-|xox[a-z]-|SG\.|npm_|pypi-|gw_|eyJ[\w-]{8,}\.eyJ)[\w.+/=~-]{6}|^(?:AKIA|ASIA)[A-Z2-7]{16}$|^SK[\da-fA-F]{32}$/;
-
-/** Random-looking shapes that are not secrets (the allowlist; see the README's Privacy section). */
 const HARMLESS = new RegExp(
   `^(?:${[
     // UUIDs and ULIDs.
     '[\\da-f]{8}-[\\da-f]{4}-[\\da-f]{4}-[\\da-f]{4}-[\\da-f]{12}',
     '[0-7][\\dA-HJKMNP-TV-Z]{25}',
-    // ISO timestamps.
-    '\\d{4}-\\d\\d-\\d\\d(?:[T ]\\d\\d:\\d\\d(?::\\d\\d(?:\\.\\d+)?)?(?:Z|[+-]\\d\\d:?\\d\\d)?)?',
-    // Content digests: `sha256:<hex>`, `image@sha256:<hex>`.
+    // Content digests: `sha256:<hex>`, `image@sha256:<hex>`; a release, `name@<commit>`.
     '(?:[\\w.-]+@)?sha(?:1|256|384|512):[\\da-f]{40,128}',
+    '[\\w.-]+@[\\da-f]{7,40}',
     // A Replicate model version: owner/model:sha256.
     '[\\w.-]+/[\\w.-]+:[\\da-f]{64}',
     // Providers' object ids: request, completion, message, generation, run, thread, file, batch, response, tool call, org, user, project, Stripe objects.
@@ -176,26 +183,35 @@ function scrubToken(token: string, near: Near): string {
     const out = core.replace(EMAIL, FILTERED);
     if (out !== core) return lead + out + trail;
   }
-  const filtered = lead + FILTERED + trail;
-  if (KNOWN.test(core) && !/^[a-z_-]+$/.test(core)) return filtered;
   // A path (`/v1/keys/...`, `host.example/...`) is judged segment by segment.
   if (/^\/|^[a-z\d-]+(?:\.[a-z\d-]+)+\//i.test(core)) return lead + scrubPath(core) + trail;
-  if (near === Near.Id || HARMLESS.test(core)) return token;
+  const filtered = lead + FILTERED + trail;
+  if (HARMLESS.test(core)) return token;
+  // AWS access key ids: an id prefix and 16 base32 capitals, which can read as a word in capitals (`ASIAOGVUYYSKLQLZSPSM`).
+  if (/^(?:A3T[A-Z\d]|AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16}$/.test(core)) return filtered;
+  // A vendor prefix and a random tail is a key even where an id is expected (`x-request-id: sk-...`).
+  if (looksPrefixed(core)) return filtered;
+  if (near === Near.Id) return token;
   return looksRandom(core, near === Near.KeyWord ? NEAR_KEY_WORD : STRICT) ? filtered : token;
 }
 
-/** Path segments, each judged on its own; one after `keys/`, `tokens/`... counts as near a key word. */
+/**
+ * Path segments, each judged on its own, as if after a key word: a URL is where
+ * tokens travel. One after an id label (`commits/`, `requests/`) is kept.
+ */
 function scrubPath(path: string): string {
   const segments = path.split('/');
   return segments
     .map((seg, i) => {
       const decoded = decodeComponent(seg);
-      return scrubToken(decoded, i > 0 ? nearOf(segments[i - 1]!) : Near.None) === decoded ? seg : FILTERED;
+      const before = i > 0 ? segments[i - 1]! : '';
+      if (vendorId(before, decoded)) return FILTERED;
+      return scrubToken(decoded, nearOf(before) === Near.Id ? Near.Id : Near.KeyWord) === decoded ? seg : FILTERED;
     })
     .join('/');
 }
 
-/** `a=1&b=2`: sensitive names keep their name and lose their value; other values are scrubbed as text. */
+/** `a=1&b=2`: sensitive names keep their name and lose their value; other values are scrubbed as text, as near a key word. */
 function scrubPairs(query: string, extra: readonly string[]): string {
   return query
     .split('&')
@@ -205,8 +221,9 @@ function scrubPairs(query: string, extra: readonly string[]): string {
       const rawName = pair.slice(0, eq);
       const name = decodeComponent(rawName);
       const value = decodeComponent(pair.slice(eq + 1));
-      if (isSensitiveParam(name, extra) && value) return `${rawName}=${FILTERED}`;
-      const out = scrub(value, 1, isIdKey(name) ? Near.Id : Near.None);
+      if ((isSensitiveParam(name, extra) || vendorId(name, value)) && value) return `${rawName}=${FILTERED}`;
+      // Any parameter's value is judged as if after a key word: `?ref=sm_pat_...`, `?airtable=...`.
+      const out = scrub(value, 1, isIdKey(name) ? Near.Id : Near.KeyWord);
       if (out === value) return pair;
       return `${rawName}=${out === FILTERED ? out : encodeURIComponent(out).replace(/%5BFiltered%5D/g, FILTERED)}`;
     })
@@ -278,7 +295,8 @@ const SCAN = new RegExp(
     URL_SOURCE,
     String.raw`([A-Za-z_][\w.-]*)(["']?[ \t]*(?:=>|:=|[:=])[ \t]*)(?!(?:${SCHEMES})[ \t]|[\w.+-]+[ \t]+\[Filtered\])(${PEM_SOURCE}|'[^'\r\n]*'|${URL_SOURCE}|(?:[^\s,;&<>()[\]{}"'\x60\\]|&(?![\w.-]+=))+)`,
     String.raw`\b(${SCHEMES})[ \t]+(?!-----)([\w.~+/=%-]+)`,
-    String.raw`[^\s"'<>(){}[\],;\x60\\|&]+`,
+    // A Facebook app token, `<app id>|<secret>`, is one token; elsewhere `|` separates.
+    String.raw`\d{15,16}\|[\w-]+|[^\s"'<>(){}[\],;\x60\\|&]+`,
   ].join('|'),
   'gi',
 );
@@ -310,14 +328,15 @@ function scrubPlain(text: string, initial: Near): string {
           nearEnd = offset + name.length + sep!.length;
         }
         const valueNear = label !== Near.None ? label : nameNear;
-        // A value that is itself `NAME=value` (`failed: DB_PASSWORD=...`): its own name counts (one level, not a recursion a hostile `a=b=c=...` could deepen).
+        // A value that is itself `NAME=value` (`failed: DB_PASSWORD=...`): its own name counts (one level, not a recursion a hostile `a=b=c=...` could deepen),
+        // and is judged too (`<base64>==` reads as a name and a value).
         const inside = /^([A-Za-z_][\w.-]*)([=:])(?!\/\/)(.+)$/s.exec(inner);
         const v = quoted
           ? scrub(inner, 1, valueNear)
           : inner.startsWith('-----')
             ? FILTERED
             : inside
-              ? inside[1]! + inside[2] + (isSensitiveKey(inside[1]!) ? FILTERED : scrubToken(inside[3]!, nearOf(inside[1]!) || valueNear))
+              ? scrubToken(inside[1]!, valueNear) + inside[2] + (isSensitiveKey(inside[1]!) ? FILTERED : scrubToken(inside[3]!, nearOf(inside[1]!) || valueNear))
               : scrubToken(inner, valueNear);
         return scrubToken(name, nameNear) + sep + wrap(v);
       }

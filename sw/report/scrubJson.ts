@@ -19,8 +19,8 @@ export interface JsonScrubber {
 
 // A double-quoted literal, up to its closing quote or (cut short) the end of the text.
 const LITERAL = /"(?:[^"\\\n]|\\.)*(?:"|$)/g;
-// `name: ` or `name = ` just before a literal, in text that is not JSON (`password = "..."`).
-const NAME_BEFORE = /([A-Za-z_][\w.-]*)["']?\s*(?:=>|:=|[:=])\s*$/;
+// `name: ` or `name = ` just before a literal, in text that is not JSON (`password = "..."`; a weak ETag's `etag: W/"..."`).
+const NAME_BEFORE = /([A-Za-z_][\w.-]*)["']?\s*(?:=>|:=|[:=])\s*(?:W\/)?$/;
 const NUMBER_AFTER_KEY = /^(\s*:\s*)(-?\d[\d.eE+-]*)/;
 
 function decode(literal: string): string | undefined {
