@@ -1,5 +1,7 @@
 import type { Event } from '@sentry/core';
 import { expect } from '@playwright/test';
+import { fingerprintOf } from '../sw/core/reportRules.js';
+import type { FailureKind } from '../sw/protocol.js';
 
 /** What a backend event carries, as the seed's trackBackendError events do. */
 export interface SeedShape {
@@ -9,7 +11,7 @@ export interface SeedShape {
   status: string;
   method: string;
   gateway: string;
-  kind: string;
+  kind: FailureKind;
   /** The full (scrubbed) URL in the context. */
   url: string;
   statusCode: number;
@@ -37,7 +39,8 @@ export function expectSeedShape(event: Event, e: SeedShape, otherTags: Record<st
     failure_kind: e.kind,
     ...otherTags,
   });
-  expect(event.fingerprint).toEqual(['backend_api', e.method, e.endpoint, e.kind === 'http_error' || e.kind === 'stream_error' ? e.status : e.kind]);
+  // The product's one fingerprint rule, applied to what the event should be about (its status as the tag shows it).
+  expect(event.fingerprint).toEqual(['backend_api', ...fingerprintOf({ method: e.method, endpoint: e.endpoint, kind: e.kind, status: Number(e.status) })]);
   const ctx = event.contexts?.backend_api as Record<string, unknown>;
   expect(ctx).toMatchObject({ endpoint: e.url, status_code: e.statusCode, method: e.method, gateway: e.gateway, retry_count: 0, ...e.context });
   expect(typeof ctx.duration_ms).toBe('number');

@@ -3,6 +3,7 @@
  */
 import { backendEvents, expect, openWithoutWorker, test } from './fixtures.js';
 import { BODY_KINDS } from './servers/fuzzResponse.js';
+import { makeReport } from '../test/fixtures/report.js';
 
 
 /** A distinct fake secret per shape. */
@@ -109,10 +110,7 @@ test('forged messages posted at the worker and at the page change nothing', asyn
   await expect.poll(async () => (await page.evaluate(() => window.harness.stats()))?.delivered).toBe(1);
   const before = await page.evaluate(() => window.harness.stats());
 
-  const fake = {
-    eventId: 'f'.repeat(32), kind: 'http_error', level: 'error', method: 'GET', url: 'https://evil.example/x', endpoint: '/forged',
-    gateway: 'forged', status: 500, statusText: 'x', retryCount: 0, durationMs: 1, startedAt: 1, online: true, occurrences: 1, firstSeen: 1, lastSeen: 1,
-  };
+  const fake = makeReport({ eventId: 'f'.repeat(32), url: 'https://evil.example/x', endpoint: '/forged', gateway: 'forged', status: 500, statusText: 'x', durationMs: 1, at: 1 });
   await page.evaluate(async (report) => {
     const sw = navigator.serviceWorker.controller!;
     const forged = [

@@ -1,5 +1,5 @@
 import type { Event, SeverityLevel } from '@sentry/core';
-import { statusTag } from '../sw/report/classify.js';
+import { fingerprintOf, statusCodeOf, statusTag } from '../sw/core/reportRules.js';
 import type { BackendReport } from '../sw/protocol.js';
 import { reasonPhrase } from './statusText.js';
 
@@ -55,7 +55,7 @@ export function reportToEvent(r: BackendReport): Event & { event_id: string } {
   // keys away behind "{...}", and a plain failure's context fits in ten.
   const context: Record<string, unknown> = {
     endpoint: r.url,
-    status_code: r.kind === 'timeout' ? 408 : r.status,
+    status_code: statusCodeOf(r.kind, r.status),
     method: r.method,
     gateway: r.gateway,
     retry_count: r.retryCount,
@@ -104,6 +104,6 @@ export function reportToEvent(r: BackendReport): Event & { event_id: string } {
     contexts: { backend_api: context },
     fingerprint: r.burst
       ? ['backend_api', 'burst', r.burst.scope, r.burst.key, r.burst.reason]
-      : ['backend_api', r.method, r.endpoint, r.kind === 'http_error' || r.kind === 'stream_error' ? String(r.status) : r.kind],
+      : ['backend_api', ...fingerprintOf(r)],
   };
 }

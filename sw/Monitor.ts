@@ -1,31 +1,30 @@
 /**
  * The composition root: wires the worker's parts together and owns only the
- * counters. `observe/` turns requests into observations, `report/` turns an
- * observation into a scrubbed report, `quota/` decides what of it leaves,
- * `deliver/` stores and relays it, `health/` aggregates.
+ * counters. `observe/` turns requests into observations (through the
+ * `RequestSink` this implements), `report/` turns an observation into a
+ * scrubbed report, `quota/` decides what of it leaves, `deliver/` stores and
+ * relays it and answers the pages, `health/` aggregates; `core/` holds the
+ * types and rules they share. The layers, and which may import which:
+ * `.dependency-cruiser.cjs`.
  */
 import { IdbStore } from './deliver/idbStore.js';
 import { Relay, type Pages } from './deliver/relay.js';
-import { systemClock, type Clock, type OutboxRecord, type Store } from './deliver/store.js';
+import { recordOf, systemClock, type Clock, type OutboxRecord, type Store } from './core/store.js';
 import { swPages } from './deliver/swPages.js';
 import type { MonitorConfig } from './config.js';
+import type { BeforeReportCallback } from './core/hooks.js';
 import { HealthRecorder } from './health/recorder.js';
 import { RetryTracker } from './observe/retryTracker.js';
-import { PROTOCOL_VERSION, parsePageMessage, workerMessage, zeroStats, type BackendReport, type FailureKind, type WorkerStats } from './protocol.js';
-import { foldKey, QuotaGate, recordOf } from './quota/gate.js';
+import type { RequestSink } from './observe/watchRequest.js';
+import { zeroStats, type BackendReport, type FailureKind, type WorkerStats } from './protocol.js';
+import { burstKey, foldKey, QuotaGate } from './quota/gate.js';
 import { buildReport, newEventId, retryAfterOf, type Observation } from './report/buildReport.js';
 import { scrubPreview } from './report/scrub.js';
+import { listenToPages, type WorkerState } from './deliver/pageMessages.js';
 
 declare const self: ServiceWorkerGlobalScope;
 
-/**
- * A user's last word on a report before it is stored: return it (changed or
- * not), or null to drop it. It sees the report before its error-body preview
- * is read. A hook that throws is counted and the report kept.
- * (`registerMonitorRoute` wraps a user's hook so what it returns is checked and
- * scrubbed again.)
- */
-export type BeforeReportCallback = (report: BackendReport) => BackendReport | null;
+export type { BeforeReportCallback };
 
 export interface MonitorOptions {
   config: MonitorConfig;
@@ -42,7 +41,7 @@ export interface MonitorOptions {
 /** Reports held in memory while storage fails, at most; past it, failures are counted on the last one. */
 const MAX_HELD = 100;
 
-export class Monitor {
+export class Monitor implements RequestSink {
   readonly config: MonitorConfig;
   readonly retries = new RetryTracker();
   readonly store: Store;
@@ -98,11 +97,23 @@ export class Monitor {
     console.warn('[gatewayz-sw-monitor] internal error (request unaffected):', err);
   }
 
+  watching(): void {
+    this.stats.observed++;
+  }
+
+  endpointOf(url: string): string {
+    return this.health.endpoint(url);
+  }
+
+  late(url: string): void {
+    this.health.late(url);
+  }
+
   /** Counts one request's outcome for health (in memory: a success touches no storage). */
   observe(url: string, status: number, durationMs: number, failure: FailureKind | undefined, countRequest = true): void {
     try {
       const scopes = this.health.record(url, durationMs, failure, countRequest);
-      if (!failure && scopes) for (const s of scopes) this.#succeeded.add(`burst ${s[0]} ${s[1]}`);
+      if (!failure && scopes) for (const s of scopes) this.#succeeded.add(burstKey(s));
     } catch (err) {
       this.internalError(err);
     }
@@ -228,64 +239,8 @@ export class Monitor {
     return { ...this.stats, pending: pending + this.relay.held, flushing: this.relay.busy };
   }
 
-  /**
-   * Answers the pages' messages: hello (then sends them what waits), stats,
-   * flush. And takes part in updates: once a newer version is installing this
-   * one takes no new batches (so the browser can activate the new one
-   * promptly), and a version that activates offers again at once what the one
-   * it replaced had offered.
-   */
-  listen(info: () => { version: string; observing: boolean; configErrors: string[] }): void {
-    self.addEventListener('message', (event) => handlePageMessage(this, event, info));
-    self.addEventListener('activate', (event) => event.waitUntil(this.relay.takeOver().catch((err: unknown) => this.internalError(err))));
-    const reg = self.registration;
-    reg?.addEventListener?.('updatefound', () => {
-      const next = reg.installing;
-      // Only an active worker hands over: the one being installed hears its own updatefound (Firefox), and where
-      // the worker cannot tell which it is (no `self.serviceWorker`), it does not retire.
-      const me = (self as { serviceWorker?: ServiceWorker }).serviceWorker;
-      if (!next || !me || next === me || me.state !== 'activated') return;
-      this.relay.retire(true);
-      // A new version that fails to install leaves this one in charge again.
-      next.addEventListener('statechange', () => next.state === 'redundant' && this.relay.retire(false));
-    });
+  /** Answers the pages' messages and takes part in updates (`deliver/pageMessages.ts`). */
+  listen(info: WorkerState): void {
+    listenToPages(this, info);
   }
-}
-
-export function handlePageMessage(
-  monitor: Monitor | undefined,
-  event: ExtendableMessageEvent,
-  info: () => { version: string; observing: boolean; configErrors: string[] },
-): void {
-  // Only this site's own pages may talk to the worker.
-  if (event.origin !== self.location.origin || !(event.source instanceof Client)) return;
-  const msg = parsePageMessage(event.data);
-  const port = event.ports[0];
-  if (!msg) return;
-  const source = event.source;
-  const stats = async () => (monitor ? monitor.currentStats() : zeroStats());
-  const work = (async () => {
-    switch (msg.type) {
-      case 'hello': {
-        const reply = () => port?.postMessage(workerMessage('hello', { ...info(), protocol: PROTOCOL_VERSION }));
-        // The bridge is stored before the reply (see Relay.greeted).
-        await (monitor ? monitor.relay.greeted(source.id, msg.payload.page, reply) : reply());
-        break;
-      }
-      case 'scope':
-        await monitor?.relay.hello(source.id, msg.payload, false);
-        break;
-      case 'stats':
-        port?.postMessage(workerMessage('stats', await stats()));
-        break;
-      case 'flush':
-        await monitor?.relay.asked(source.id);
-        port?.postMessage(workerMessage('stats', await stats()));
-        break;
-      case 'ack':
-      case 'received':
-        break; // these arrive on a batch's own port, never here
-    }
-  })().catch((err: unknown) => monitor?.internalError(err));
-  event.waitUntil(work);
 }

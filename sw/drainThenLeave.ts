@@ -6,11 +6,12 @@
  * only once nothing waits. The next load after that is uncontrolled.
  */
 import type { MonitorConfig } from './config.js';
+import type { WorkerState } from './deliver/pageMessages.js';
 import { Monitor } from './Monitor.js';
 
 declare const self: ServiceWorkerGlobalScope;
 
-export function drainThenLeave(config: MonitorConfig, info: () => { version: string; observing: boolean; configErrors: string[] }): Monitor {
+export function drainThenLeave(config: MonitorConfig, info: WorkerState): Monitor {
   const monitor = new Monitor({ config });
   monitor.listen(info);
   let leaving = false;

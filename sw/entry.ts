@@ -5,7 +5,8 @@
 import type { Route } from 'workbox-routing';
 import { parseConfig } from './config.js';
 import { drainThenLeave } from './drainThenLeave.js';
-import { handlePageMessage, type Monitor } from './Monitor.js';
+import { handlePageMessage } from './deliver/pageMessages.js';
+import type { Monitor } from './Monitor.js';
 import { addMonitorRoute } from './observe/addMonitorRoute.js';
 import { VERSION } from './version.js';
 

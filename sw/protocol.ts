@@ -7,10 +7,7 @@
  * carries a MessageChannel port (transferred); replies go back on that port.
  */
 
-import type { HealthReport } from './health/aggregate.js';
 import type { MonitorConfig } from './options.js';
-
-export type { HealthReport };
 
 export const PROTOCOL_SOURCE = 'gatewayz-sw-monitor';
 /** Bumped whenever a message or report changes shape incompatibly. */
@@ -87,6 +84,34 @@ export interface BackendReport {
   lastSeen: number;
   /** The scope of the page that made the request, when its bridge said what it was. */
   page?: PageScope;
+}
+
+/** What health counts failures by: the report kinds, and the failures storage refused. */
+export type HealthFailure = FailureKind | 'storage_failed';
+
+export interface HealthSeries {
+  origin: string;
+  endpoint: string;
+  gateway: string;
+  requests: number;
+  /** By kind; `storage_failed` counts failures whose write-ahead storage refused (they are among the others too). */
+  failures: Partial<Record<HealthFailure, number>>;
+  /**
+   * Timed-out requests whose answer came after all (counted among
+   * `failures.timeout` too): timeouts minus late is "never answered".
+   */
+  late?: number;
+  /** Sparse histogram: bucket index → count. */
+  buckets: Record<number, number>;
+}
+
+/** One window of health aggregates (health/aggregate.ts); travels through the outbox and to the page like a report. */
+export interface HealthReport {
+  kind: 'health';
+  eventId: string;
+  from: number;
+  to: number;
+  series: HealthSeries[];
 }
 
 export interface WorkerInfo {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { classify, statusTag } from '../sw/report/classify.js';
+import { statusTag } from '../sw/core/reportRules.js';
+import { classify } from '../sw/report/classify.js';
 import { DEFAULT_CONFIG } from '../sw/config.js';
 
 const ranges = DEFAULT_CONFIG.failedStatus;

@@ -2,16 +2,10 @@ import { BrowserClient, dedupeIntegration, Scope } from '@sentry/browser';
 import type { Envelope, Event, Integration, TransportMakeRequestResponse } from '@sentry/core';
 import { describe, expect, it, vi } from 'vitest';
 import { deliverToSentry } from '../src/deliverToSentry.js';
+import { makeReport } from './fixtures/report.js';
 import type { BackendReport } from '../sw/protocol.js';
 
-function report(eventId: string, extra: Partial<BackendReport> = {}): BackendReport {
-  const now = Date.now();
-  return {
-    eventId, kind: 'http_error', level: 'error', method: 'GET', url: 'https://api.x/v1/models', endpoint: '/v1/models', gateway: 'all',
-    status: 503, statusText: 'Service Unavailable', retryCount: 0, durationMs: 12, startedAt: now, online: true, occurrences: 1,
-    firstSeen: now, lastSeen: now, ...extra,
-  };
-}
+const report = (eventId: string, extra: Partial<BackendReport> = {}) => makeReport({ eventId, statusText: 'Service Unavailable', durationMs: 12, at: Date.now(), ...extra });
 
 const id = (n: number) => n.toString(16).padStart(32, '0');
 

@@ -4,16 +4,12 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createPageBridge, type Deliver } from '../src/pageBridge.js';
+import { makeReport } from './fixtures/report.js';
 import type { AckPayload, BackendReport } from '../sw/protocol.js';
 
 const id = (n: number) => n.toString(16).padStart(32, '0');
 
-function report(n: number): BackendReport {
-  return {
-    eventId: id(n), kind: 'http_error', level: 'error', method: 'GET', url: 'https://api.x/v1/models', endpoint: '/v1/models', gateway: 'all',
-    status: 503, statusText: '', retryCount: 0, durationMs: 1, startedAt: 0, online: true, occurrences: 1, firstSeen: 0, lastSeen: 0,
-  };
-}
+const report = (n: number) => makeReport({ eventId: id(n), durationMs: 1 });
 
 function setup(deliver: Deliver, now = () => 1000) {
   const log: string[] = [];

@@ -8,16 +8,12 @@ import { burstFailure, type BurstTrack } from '../sw/health/burst.js';
 import { ALERTS_PER_HOUR, foldKey, QuotaGate, type LimitState } from '../sw/quota/gate.js';
 import type { BackendReport } from '../sw/protocol.js';
 import { MemoryStore } from './sim/memoryStore.js';
+import { makeReport } from './fixtures/report.js';
 
 let ids = 0;
 const newId = () => (++ids).toString(16).padStart(32, '0');
 
-function report(path: string, at: number, gateway = 'all', status = 503): BackendReport {
-  return {
-    eventId: newId(), kind: 'http_error', level: 'error', method: 'GET', url: `https://api.x${path}`, endpoint: path, gateway, status,
-    statusText: '', retryCount: 0, durationMs: 5, startedAt: at, online: true, occurrences: 1, firstSeen: at, lastSeen: at,
-  };
-}
+const report = (path: string, at: number, gateway = 'all', status = 503) => makeReport({ eventId: newId(), url: `https://api.x${path}`, endpoint: path, gateway, status, at });
 
 function setup(config: Partial<ConstructorParameters<typeof QuotaGate>[0]> = {}) {
   const store = new MemoryStore();

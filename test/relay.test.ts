@@ -7,10 +7,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import { LEASE_MS, OFFER_LEASE_MS, Relay, type OfferResult, type Pages } from '../sw/deliver/relay.js';
-import type { Clock, OutboxRecord } from '../sw/deliver/store.js';
-import { recordOf, QuotaGate } from '../sw/quota/gate.js';
+import { recordOf, type Clock, type OutboxRecord } from '../sw/core/store.js';
+import { QuotaGate } from '../sw/quota/gate.js';
 import type { BackendReport } from '../sw/protocol.js';
 import { MemoryStore } from './sim/memoryStore.js';
+import { makeReport } from './fixtures/report.js';
 
 /** Time that moves only when the test says; timers never fire (the test flushes by hand). */
 class ManualClock implements Clock {
@@ -59,12 +60,7 @@ function instance(store: MemoryStore, clock: ManualClock, open = ['page']) {
   return { relay, offers, greeted };
 }
 
-function failure(id: string, at: number): BackendReport {
-  return {
-    eventId: id, kind: 'http_error', level: 'error', method: 'GET', url: 'https://api.x/v1/models', endpoint: '/v1/models', gateway: 'all', status: 500,
-    statusText: 'Internal Server Error', retryCount: 0, durationMs: 5, startedAt: at, online: true, occurrences: 1, firstSeen: at, lastSeen: at,
-  };
-}
+const failure = (id: string, at: number) => makeReport({ eventId: id, status: 500, statusText: 'Internal Server Error', at });
 
 async function setup() {
   const store = new MemoryStore();

@@ -1,5 +1,5 @@
 import { openDB, type DBSchema, type IDBPDatabase, type IDBPTransaction } from 'idb';
-import type { OutboxRecord, Store, Tx } from './store.js';
+import type { OutboxRecord, Store, Tx } from '../core/store.js';
 
 import { OUTBOX_DB, OUTBOX_SCHEMA_VERSION } from './outboxDb.js';
 

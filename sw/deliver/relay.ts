@@ -19,10 +19,10 @@
  *   stops between picking a batch and posting it delays those records by
  *   seconds, not by the whole acknowledgement deadline.
  */
-import { mergeWindows, type HealthReport } from '../health/aggregate.js';
-import type { BackendReport, PageScope } from '../protocol.js';
+import type { Clock, OutboxRecord, Store, Tx } from '../core/store.js';
+import { mergeWindows } from '../health/aggregate.js';
+import type { BackendReport, HealthReport, PageScope } from '../protocol.js';
 import { foldKey, RATE_WINDOW_MS, type QuotaGate } from '../quota/gate.js';
-import type { Clock, OutboxRecord, Store, Tx } from './store.js';
 
 /** How long a page has to say it received a batch. */
 export const RECEIPT_MS = 3000;

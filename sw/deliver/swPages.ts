@@ -1,7 +1,6 @@
-import type { HealthReport } from '../health/aggregate.js';
-import { parsePageMessage, workerMessage, type BackendReport } from '../protocol.js';
+import type { OutboxRecord } from '../core/store.js';
+import { parsePageMessage, workerMessage, type BackendReport, type HealthReport } from '../protocol.js';
 import type { OfferResult, Pages } from './relay.js';
-import type { OutboxRecord } from './store.js';
 
 declare const self: ServiceWorkerGlobalScope;
 

@@ -5,12 +5,12 @@
  * histograms from many windows and many users merge by adding counts, and
  * percentiles come out of the merged counts. Pure.
  */
-import type { FailureKind } from '../protocol.js';
+import type { FailureKind, HealthFailure, HealthReport, HealthSeries } from '../protocol.js';
+
+// The window's shape is part of the worker ↔ page protocol; the page imports it from here too.
+export type { HealthFailure, HealthReport, HealthSeries };
 
 export const BUCKETS = 64;
-
-/** What health counts failures by: the report kinds, and the failures storage refused. */
-export type HealthFailure = FailureKind | 'storage_failed';
 
 /** The bucket of a duration: 0 holds ≤ 1 ms; bucket i holds (2^((i-1)/4), 2^(i/4)] ms. */
 export function bucketOf(ms: number): number {
@@ -20,31 +20,6 @@ export function bucketOf(ms: number): number {
 /** The upper bound of a bucket, in ms: what a percentile that falls in it reports. */
 export function bucketUpper(i: number): number {
   return 2 ** (i / 4);
-}
-
-export interface HealthSeries {
-  origin: string;
-  endpoint: string;
-  gateway: string;
-  requests: number;
-  /** By kind; `storage_failed` counts failures whose write-ahead storage refused (they are among the others too). */
-  failures: Partial<Record<HealthFailure, number>>;
-  /**
-   * Timed-out requests whose answer came after all (counted among
-   * `failures.timeout` too): timeouts minus late is "never answered".
-   */
-  late?: number;
-  /** Sparse histogram: bucket index → count. */
-  buckets: Record<number, number>;
-}
-
-/** One window's aggregates; travels through the outbox like a report. */
-export interface HealthReport {
-  kind: 'health';
-  eventId: string;
-  from: number;
-  to: number;
-  series: HealthSeries[];
 }
 
 /** The p-th percentile (0–100) of a histogram, as its bucket's upper bound; NaN when empty. */

@@ -9,6 +9,9 @@
  */
 export const BURST_WINDOW_MS = 60_000;
 
+/** Where failures are counted for bursts: one gateway, or one endpoint template. */
+export type BurstScope = ['gateway' | 'endpoint', string];
+
 export interface BurstTrack {
   /** The most recent failures' times within the last minute (at most perMinute + 1 kept). */
   times: number[];

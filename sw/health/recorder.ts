@@ -1,9 +1,9 @@
-import type { Clock, Store } from '../deliver/store.js';
-import { recordOf } from '../quota/gate.js';
+import { recordOf, type Clock, type Store } from '../core/store.js';
 import { gatewayOf, newEventId } from '../report/buildReport.js';
 import { endpointTemplate } from '../report/endpointTemplate.js';
-import type { FailureKind } from '../protocol.js';
-import { HealthAggregator, mergeWindows, type HealthReport } from './aggregate.js';
+import type { FailureKind, HealthReport } from '../protocol.js';
+import { HealthAggregator, mergeWindows } from './aggregate.js';
+import type { BurstScope } from './burst.js';
 
 /** With no request for this long, what was counted so far is stored: a worker the browser stops when idle keeps its counts. */
 export const IDLE_SAVE_MS = 5000;
@@ -48,7 +48,7 @@ export class HealthRecorder {
   }
 
   /** The burst scopes of a request: its gateway and its endpoint template. */
-  scopesOf(url: string): Array<['gateway' | 'endpoint', string]> {
+  scopesOf(url: string): BurstScope[] {
     const u = new URL(url);
     return [
       ['gateway', gatewayOf(u)],
@@ -76,7 +76,7 @@ export class HealthRecorder {
   }
 
   /** Counts a request (or, with countRequest false, a failure found after it was counted); returns its scopes. */
-  record(url: string, durationMs: number, failure: FailureKind | undefined, countRequest: boolean): Array<['gateway' | 'endpoint', string]> {
+  record(url: string, durationMs: number, failure: FailureKind | undefined, countRequest: boolean): BurstScope[] {
     const u = new URL(url);
     const endpoint = this.#template(u.pathname);
     const gateway = gatewayOf(u);

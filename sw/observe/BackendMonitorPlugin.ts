@@ -1,6 +1,5 @@
 import type { WorkboxPlugin } from 'workbox-core/types.js';
-import type { Monitor } from '../Monitor.js';
-import { watchRequest, type RequestWatch } from './watchRequest.js';
+import { watchRequest, type RequestSink, type RequestWatch } from './watchRequest.js';
 
 /**
  * The Workbox plugin, for sites that observe through strategies of their own
@@ -10,9 +9,10 @@ import { watchRequest, type RequestWatch } from './watchRequest.js';
  * watched on its way), so observing can never change or break a request.
  */
 export class BackendMonitorPlugin implements WorkboxPlugin {
-  #monitor: Monitor;
+  #monitor: RequestSink;
 
-  constructor(monitor: Monitor) {
+  /** `monitor`: the `Monitor` that `registerMonitorRoute` or `addMonitorRoute` returned. */
+  constructor(monitor: RequestSink) {
     this.#monitor = monitor;
   }
 

@@ -1,9 +1,10 @@
 import { Route, type Router } from 'workbox-routing';
 import type { RouteHandlerCallback } from 'workbox-core/types.js';
 import type { MonitorConfig } from '../config.js';
-import { Monitor, type BeforeReportCallback } from '../Monitor.js';
+import type { BeforeReportCallback } from '../core/hooks.js';
+import { Monitor } from '../Monitor.js';
 import { waitUntil } from './BackendMonitorPlugin.js';
-import { watchRequest } from './watchRequest.js';
+import { watchRequest, type RequestSink } from './watchRequest.js';
 
 // Workbox routes by method and knows these six; other methods (OPTIONS, WebDAV verbs) pass
 // through to the browser unobserved. CORS preflights never reach a worker at all.
@@ -23,7 +24,7 @@ export function matchOrigins(origins: readonly string[]): (param: { url: URL }) 
  * headers arrive, and the observation after that. No strategy machinery: a
  * success costs a timer, a URL parse and a few counters.
  */
-export function monitorHandler(monitor: Monitor): RouteHandlerCallback {
+export function monitorHandler(monitor: RequestSink): RouteHandlerCallback {
   return async ({ request, event }) => {
     const e = event as FetchEvent;
     const watch = watchRequest(monitor, request, e.clientId || e.resultingClientId || '', (p) => waitUntil(e, p));

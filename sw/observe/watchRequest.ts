@@ -1,14 +1,42 @@
 import { timeoutOf, type MonitorConfig } from '../config.js';
+import type { BackendReport, FailureKind } from '../protocol.js';
 import type { Observation } from '../report/buildReport.js';
 import { classify, type Outcome } from '../report/classify.js';
-import type { Monitor } from '../Monitor.js';
 import { isTextual, readPreview } from './readPreview.js';
+import type { RetryTracker } from './retryTracker.js';
 import { isStreamed, watchStream } from './watchStream.js';
 
 declare const self: ServiceWorkerGlobalScope;
 
 /** How long the preview read may take; it runs under waitUntil, after the page has its response. */
 export const PREVIEW_DEADLINE_MS = 2000;
+
+/**
+ * Where watching a request puts what it saw: all it needs of the monitor
+ * (`Monitor` implements it; a test may hand in its own).
+ */
+export interface RequestSink {
+  /** Timeouts, which statuses are failures, how much of an error body to read. */
+  readonly config: MonitorConfig;
+  /** Failed attempts by method and URL, across requests (a retry's count). */
+  readonly retries: RetryTracker;
+  /** A request is watched from now (the worker's `observed` count). */
+  watching(): void;
+  /** A URL's endpoint template: what its timeout is looked up by. */
+  endpointOf(url: string): string;
+  /** Counts one request's outcome for health; `countRequest` false: a failure found after the request was counted. */
+  observe(url: string, status: number, durationMs: number, failure: FailureKind | undefined, countRequest?: boolean): void;
+  /** A timed-out request was answered after all: counted for health beside its timeout. */
+  late(url: string): void;
+  /** The write-ahead: stores a failure; resolves (never rejects) with its event id when it made an event. */
+  capture(o: Observation, clientId: string, extra?: Partial<BackendReport>, notBefore?: number): Promise<string | undefined>;
+  /** The error body's preview, read after the page got its response, added to the stored report. */
+  addPreview(eventId: string, preview: string | undefined, headers?: { get(name: string): string | null }): Promise<void>;
+  /** A timed-out request's late answer, added to its stored report. */
+  addLate(eventId: string, status: number, afterMs: number): Promise<void>;
+  /** An exception inside the monitor: counted, logged, never rethrown. */
+  internalError(err: unknown): void;
+}
 
 /** One request on its way: what the standalone route handler and the Workbox plugin both report through. */
 export interface RequestWatch {
@@ -37,7 +65,7 @@ const timeouts = new WeakMap<MonitorConfig, (endpoint: string) => number>();
  * to health) and its retry count. Every step catches its own errors:
  * observing never changes or breaks a request.
  */
-export function watchRequest(m: Monitor, request: Request, clientId: string, waitUntil: (p: Promise<unknown>) => void): RequestWatch {
+export function watchRequest(m: RequestSink, request: Request, clientId: string, waitUntil: (p: Promise<unknown>) => void): RequestWatch {
   const startedAt = Date.now();
   const key = `${request.method} ${request.url}`;
   let retries = 0;
@@ -45,7 +73,7 @@ export function watchRequest(m: Monitor, request: Request, clientId: string, wai
   let timeoutMs = m.config.timeoutMs;
   /** Set when the timer fired: the timeout's capture, resolving to its event id when it made an event. */
   let timedOut: Promise<string | undefined> | undefined;
-  m.stats.observed++;
+  m.watching();
 
   const observation = (outcome: Outcome, response?: Response): Observation => ({
     classification: classify(outcome, m.config.failedStatus)!,
@@ -65,7 +93,7 @@ export function watchRequest(m: Monitor, request: Request, clientId: string, wai
     retries = m.retries.retriesBefore(key, startedAt);
     let timeoutFor = timeouts.get(m.config);
     if (!timeoutFor) timeouts.set(m.config, (timeoutFor = timeoutOf(m.config)));
-    timeoutMs = timeoutFor(m.health.endpoint(request.url));
+    timeoutMs = timeoutFor(m.endpointOf(request.url));
     timer = setTimeout(() => {
       try {
         const now = Date.now();
@@ -89,7 +117,7 @@ export function watchRequest(m: Monitor, request: Request, clientId: string, wai
         try {
           const status = response.status;
           const after = Date.now() - startedAt;
-          m.health.late(request.url);
+          m.late(request.url);
           waitUntil(timedOut.then((eventId) => (eventId ? m.addLate(eventId, status, after) : undefined)));
         } catch (err) {
           m.internalError(err);

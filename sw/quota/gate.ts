@@ -23,8 +23,9 @@
  * Every count lives in storage and every decision is one transaction: a
  * worker stopped at any instant loses no count and doubles none.
  */
-import { burstFailure, type BurstTrack } from '../health/burst.js';
-import type { OutboxRecord, Tx } from '../deliver/store.js';
+import { recordOf, type OutboxRecord, type Tx } from '../core/store.js';
+import { fingerprintOf } from '../core/reportRules.js';
+import { burstFailure, type BurstScope, type BurstTrack } from '../health/burst.js';
 import type { BackendReport, FailureKind, ReportLevel } from '../protocol.js';
 
 export const RATE_WINDOW_MS = 60_000;
@@ -75,9 +76,43 @@ interface Room {
   all?: OutboxRecord[];
 }
 
-/** The same key makes the same Sentry issue: the event's fingerprint. */
+/** One transaction's working state, shared by its steps: what it read, and the writes they add (awaited at its end). */
+interface Pass {
+  tx: Tx;
+  now: number;
+  limit: LimitState;
+  room: Room;
+  writes: Array<Promise<void>>;
+}
+
+/** A report through the rate limit and the outbox cap: for no page in particular (`clientId` ''), due at once (`notBefore` now) unless said. */
+interface Admission extends Pass {
+  report: BackendReport;
+  clientId?: string;
+  notBefore?: number;
+}
+
+/** One failure counted in one burst scope's track. */
+interface BurstStep extends Pass {
+  scope: BurstScope;
+  /** The track's meta key. */
+  key: string;
+  track: BurstTrack;
+  is5xx: boolean;
+  o: CaptureOptions;
+}
+
+/** The same key makes the same Sentry issue: the event's fingerprint, as one string. */
 export function foldKey(r: Pick<BackendReport, 'method' | 'endpoint' | 'kind' | 'status'>): string {
-  return `${r.method} ${r.endpoint} ${r.kind === 'http_error' || r.kind === 'stream_error' ? r.status : r.kind}`;
+  return fingerprintOf(r).join(' ');
+}
+
+/** The meta key of a fingerprint's fold window. */
+const foldMetaKey = (r: BackendReport) => `fold ${foldKey(r)}`;
+
+/** The meta key of a burst scope's track; the monitor marks the scopes that saw a success by it too. */
+export function burstKey([scope, name]: BurstScope): string {
+  return `burst ${scope} ${name}`;
 }
 
 const emptyLimit = (): LimitState => ({ admitted: [], heldBack: 0, alerts: [], suppressedAlerts: 0 });
@@ -86,10 +121,6 @@ const emptyLimit = (): LimitState => ({ admitted: [], heldBack: 0, alerts: [], s
 function prune(times: number[], from: number): void {
   times.sort((a, b) => a - b);
   while (times.length > 0 && times[0]! <= from) times.shift();
-}
-
-export function recordOf(report: OutboxRecord['report'], clientId: string, now: number, notBefore = now): OutboxRecord {
-  return { eventId: report.eventId, report, clientId, createdAt: now, attempts: 0, notBefore };
 }
 
 /** A report that stands for no single request: a held-back count, a burst alert. */
@@ -120,7 +151,7 @@ export interface CaptureOptions {
   /** Hold the record back from pages until then (its error body is being read). */
   notBefore?: number;
   /** Scopes the failure counts in for burst alerts: [['gateway', g], ['endpoint', e]]. */
-  burstScopes?: Array<['gateway' | 'endpoint', string]>;
+  burstScopes?: BurstScope[];
   /** Scopes that saw a success since this worker started counting: ends their sustained-5xx episode. */
   succeeded?: (scope: string) => boolean;
   newId: () => string;
@@ -147,8 +178,8 @@ export class QuotaGate {
     // A copy: the store may run this transaction's work again (IdbStore retries once), and counts must not add up twice.
     const report: BackendReport = { ...given };
     const { now } = o;
-    const key = `fold ${foldKey(report)}`;
-    const trackKeys = (o.burstScopes ?? []).map(([scope, name]) => `burst ${scope} ${name}`);
+    const key = foldMetaKey(report);
+    const trackKeys = (o.burstScopes ?? []).map(burstKey);
     // Every read at once, every write at once: the transaction is one round trip
     // to IndexedDB each way, and the page waits for it (write-ahead).
     const [fold, limit0, count, ...tracks] = await Promise.all([
@@ -160,6 +191,7 @@ export class QuotaGate {
     const limit = limit0 ?? emptyLimit();
     const room: Room = { count: count as number };
     const writes: Array<Promise<void>> = [];
+    const p: Pass = { tx, now, limit, room, writes };
     let decision: Decision;
     const W = this.#config.dedupeWindowMs;
     if (fold && W > 0 && now < fold.windowStart + W) {
@@ -181,11 +213,11 @@ export class QuotaGate {
       }
       if (W > 0) writes.push(tx.putMeta(key, { windowStart: now, pending: 0, pendingByGateway: {}, firstSeen: now, lastSeen: now } satisfies FoldState));
       else if (fold) writes.push(tx.deleteMeta(key));
-      decision = await this.#admit(tx, limit, room, writes, report, o.clientId, now, o.notBefore ?? now);
+      decision = await this.#admit({ ...p, report, clientId: o.clientId, notBefore: o.notBefore });
     }
     for (let i = 0; i < trackKeys.length; i++) {
       const track = (tracks[i] as BurstTrack | undefined) ?? { times: [], open: false, aboveHalfUntil: 0, sustainedAlerted: false };
-      await this.#burst(tx, limit, room, writes, o.burstScopes![i]!, trackKeys[i]!, track, report.status >= 500, o, now);
+      await this.#burst({ ...p, scope: o.burstScopes![i]!, key: trackKeys[i]!, track, is5xx: report.status >= 500, o });
     }
     writes.push(tx.putMeta('limit', limit));
     await Promise.all(writes);
@@ -193,10 +225,11 @@ export class QuotaGate {
   }
 
   /** Passes a report through the rate limit and the outbox cap, and stores it if it may go. */
-  async #admit(tx: Tx, limit: LimitState, room: Room, writes: Array<Promise<void>>, report: BackendReport, clientId: string, now: number, notBefore: number): Promise<Decision> {
+  async #admit(a: Admission): Promise<Decision> {
+    const { tx, now, limit, writes, report, clientId = '', notBefore = now } = a;
     prune(limit.admitted, now - RATE_WINDOW_MS);
     // Past the rate limit, or the outbox full of records pages may have: counted as held back.
-    if (limit.admitted.length >= this.#config.maxEventsPerMinute || !(await this.#makeRoom(tx, limit, room, writes))) {
+    if (limit.admitted.length >= this.#config.maxEventsPerMinute || !(await this.#makeRoom(a))) {
       limit.heldBack += report.occurrences + (report.heldBack ?? 0);
       return 'held';
     }
@@ -214,7 +247,7 @@ export class QuotaGate {
    * never-offered record into the held-back count. False when every record may
    * already be with a page.
    */
-  async #makeRoom(tx: Tx, limit: LimitState, room: Room, writes: Array<Promise<void>>): Promise<boolean> {
+  async #makeRoom({ tx, limit, room, writes }: Pass): Promise<boolean> {
     if (room.count < this.#config.outboxCap) {
       room.count++;
       return true;
@@ -237,23 +270,13 @@ export class QuotaGate {
     return false;
   }
 
-  async #burst(
-    tx: Tx,
-    limit: LimitState,
-    room: Room,
-    writes: Array<Promise<void>>,
-    [scope, name]: ['gateway' | 'endpoint', string],
-    key: string,
-    track: BurstTrack,
-    is5xx: boolean,
-    o: CaptureOptions,
-    now: number,
-  ): Promise<void> {
+  async #burst(b: BurstStep): Promise<void> {
+    const { tx, now, limit, writes, scope: [scope, name], key, track, o } = b;
     if (o.succeeded?.(key)) {
       delete track.first5xx;
       track.sustainedAlerted = false;
     }
-    const alerts = burstFailure(track, now, this.#config.burstPerMinute, is5xx, this.#config.sustained5xxMs);
+    const alerts = burstFailure(track, now, this.#config.burstPerMinute, b.is5xx, this.#config.sustained5xxMs);
     writes.push(tx.putMeta(key, track));
     for (const alert of alerts) {
       prune(limit.alerts, now - ALERT_WINDOW_MS);
@@ -270,7 +293,7 @@ export class QuotaGate {
       };
       const carried = limit.suppressedAlerts;
       limit.suppressedAlerts = 0;
-      if (await this.#makeRoom(tx, limit, room, writes)) writes.push(tx.put(recordOf(report, o.clientId, now)));
+      if (await this.#makeRoom(b)) writes.push(tx.put(recordOf(report, o.clientId, now)));
       // No room: this alert is suppressed too, with those it would have carried.
       else limit.suppressedAlerts += carried + 1;
     }
@@ -300,7 +323,7 @@ export class QuotaGate {
     limit.heldBack += r.heldBack ?? 0;
     if (r.occurrences > 0) {
       const W = this.#config.dedupeWindowMs;
-      const key = `fold ${foldKey(r)}`;
+      const key = foldMetaKey(r);
       const fold = await tx.getMeta<FoldState>(key);
       if (W <= 0) limit.heldBack += r.occurrences;
       else {
@@ -329,6 +352,7 @@ export class QuotaGate {
     const folds = await tx.metaEntries<FoldState>('fold ');
     const room: Room = { count: await tx.count() };
     const writes: Array<Promise<void>> = [];
+    const p: Pass = { tx, now, limit, room, writes };
     let wake = Infinity;
     let changed = false;
     // Oldest first: past MAX_FOLDS the oldest windows are closed early, their counts held back.
@@ -354,7 +378,7 @@ export class QuotaGate {
         delete report.occurrencesByGateway;
         if (Object.keys(f.pendingByGateway).length > 1) report.occurrencesByGateway = f.pendingByGateway;
         writes.push(tx.putMeta(key, { windowStart: now, pending: 0, pendingByGateway: {}, firstSeen: now, lastSeen: now } satisfies FoldState));
-        await this.#admit(tx, limit, room, writes, report, '', now, now);
+        await this.#admit({ ...p, report });
         wake = Math.min(wake, now + W);
         changed = true;
       } else if (closed) {
@@ -369,7 +393,7 @@ export class QuotaGate {
       if (limit.admitted.length < this.#config.maxEventsPerMinute) {
         const report: BackendReport = { ...summaryReport(newId(), 'rate_limited', 'warning', now, online), heldBack: 0 };
         // #admit moves the held-back count onto it.
-        if ((await this.#admit(tx, limit, room, writes, report, '', now, now)) === 'event') changed = true;
+        if ((await this.#admit({ ...p, report })) === 'event') changed = true;
       }
       if (limit.heldBack > 0) wake = Math.min(wake, limit.admitted.length > 0 ? limit.admitted[0]! + RATE_WINDOW_MS : now + 1000);
     }

@@ -37,10 +37,3 @@ export function classify(outcome: Outcome, failedStatus: Array<[number, number]>
       return { kind: 'stream_stalled', level: 'warning' };
   }
 }
-
-/** The `http_status` tag: the status, 408 for the worker's own timeout, 0 when nothing came back. */
-export function statusTag(kind: FailureKind, status: number): string {
-  if (kind === 'timeout') return '408';
-  if (kind === 'offline' || kind === 'network_error' || kind === 'rate_limited' || kind === 'burst') return '0';
-  return String(status);
-}

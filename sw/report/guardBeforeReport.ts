@@ -1,4 +1,4 @@
-import type { BeforeReportCallback } from '../Monitor.js';
+import type { BeforeReportCallback } from '../core/hooks.js';
 import { isBackendReport } from '../protocol.js';
 import { scrubText, scrubUrl } from './scrub.js';
 

@@ -12,7 +12,7 @@
  * it may only fall behind what was injected (the rest went to the pool) and
  * never gain; globally, injected = attributed + pool, exactly.
  */
-import type { OutboxRecord } from '../../sw/deliver/store.js';
+import type { OutboxRecord } from '../../sw/core/store.js';
 import type { BackendReport } from '../../sw/protocol.js';
 import { foldKey, type FoldState, type LimitState } from '../../sw/quota/gate.js';
 

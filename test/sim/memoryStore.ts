@@ -1,4 +1,4 @@
-import type { OutboxRecord, Store, Tx } from '../../sw/deliver/store.js';
+import type { OutboxRecord, Store, Tx } from '../../sw/core/store.js';
 
 /**
  * The delivery core's storage in memory, with IndexedDB's semantics where they

@@ -21,8 +21,8 @@ import type { Envelope, Event } from '@sentry/core';
 import { DEFAULT_CONFIG, type MonitorConfig } from '../../sw/config.js';
 import { Monitor } from '../../sw/Monitor.js';
 import type { OfferResult, Pages } from '../../sw/deliver/relay.js';
-import type { Clock, OutboxRecord, Store, Tx } from '../../sw/deliver/store.js';
-import { ALERTS_PER_HOUR, foldKey, RATE_WINDOW_MS, type CaptureOptions, type FoldState, type LimitState } from '../../sw/quota/gate.js';
+import type { Clock, OutboxRecord, Store, Tx } from '../../sw/core/store.js';
+import { ALERTS_PER_HOUR, burstKey, foldKey, RATE_WINDOW_MS, type CaptureOptions, type FoldState, type LimitState } from '../../sw/quota/gate.js';
 import type { AckPayload, BackendReport } from '../../sw/protocol.js';
 import type { HealthReport } from '../../sw/health/aggregate.js';
 import { burstFailure, type BurstTrack } from '../../sw/health/burst.js';
@@ -486,7 +486,7 @@ export class World {
     // The alerts this capture had to decide, from the burst tracks as committed before it.
     const o = c.options;
     for (const [scope, name] of o.burstScopes ?? []) {
-      const key = `burst ${scope} ${name}`;
+      const key = burstKey([scope, name]);
       const track = structuredClone(this.mem.meta.get(key) as BurstTrack | undefined) ?? { times: [], open: false, aboveHalfUntil: 0, sustainedAlerted: false };
       if (o.succeeded?.(key)) {
         delete track.first5xx;

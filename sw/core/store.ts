@@ -1,5 +1,4 @@
-import type { HealthReport } from '../health/aggregate.js';
-import type { BackendReport } from '../protocol.js';
+import type { BackendReport, HealthReport } from '../protocol.js';
 
 /**
  * What the delivery core keeps, and the storage it keeps it in. The core (the
@@ -27,6 +26,11 @@ export interface OutboxRecord {
   leaseUntil?: number;
   /** When the rate limit admitted it: the moment it counted against `maxEventsPerMinute`. */
   admittedAt?: number;
+}
+
+/** A report (or health window) as a new outbox record: never offered, due at `notBefore`. */
+export function recordOf(report: OutboxRecord['report'], clientId: string, now: number, notBefore = now): OutboxRecord {
+  return { eventId: report.eventId, report, clientId, createdAt: now, attempts: 0, notBefore };
 }
 
 /** One atomic transaction over the outbox and the small state beside it (`meta`). */
