@@ -4,7 +4,10 @@
  * when a report must go out: `gatewayz-sentry.js` (the monitor's own client)
  * on a page without Sentry, `gatewayz-deliver.js` on a page with its own
  * client. Requests are watched on the browser context, so a fetch by the page
- * or through its worker is seen either way.
+ * or through its worker is seen either way. The third file beside it,
+ * `gatewayz-options.js` (the option errors in full), is for a tag with an
+ * invalid attribute: these valid tags never fetch it (e2e/options.spec.ts has
+ * the invalid ones).
  */
 import type { BrowserContext, Page, Request } from '@playwright/test';
 import type { Event } from '@sentry/core';
@@ -17,7 +20,7 @@ import type { SentryRecorder } from '../src/playwright/sentryRecorder.js';
 
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 const dist = here('../dist/');
-const LAZY = ['gatewayz-sentry.js', 'gatewayz-deliver.js'] as const;
+const LAZY = ['gatewayz-sentry.js', 'gatewayz-deliver.js', 'gatewayz-options.js'] as const;
 
 /** A site as deployed: its folder, and every prebuilt file the package ships for the script tag beside it. */
 function startSite(folder: string, api: GatewaySimulator, sentry: SentryRecorder): Promise<SiteServer> {
@@ -43,7 +46,7 @@ async function startSentryApp(api: GatewaySimulator, sentry: SentryRecorder): Pr
  * the cache once a file has loaded is a `fetch`, counted apart in `kept`.)
  */
 function watchLazy(context: BrowserContext): Record<(typeof LAZY)[number], Request[]> & { kept: Request[] } {
-  const seen = { 'gatewayz-sentry.js': [] as Request[], 'gatewayz-deliver.js': [] as Request[], kept: [] as Request[] };
+  const seen = { 'gatewayz-sentry.js': [] as Request[], 'gatewayz-deliver.js': [] as Request[], 'gatewayz-options.js': [] as Request[], kept: [] as Request[] };
   context.on('request', (r) => {
     const name = new URL(r.url()).pathname.slice(1);
     if (name in seen) seen[r.resourceType() === 'script' ? (name as (typeof LAZY)[number]) : 'kept'].push(r);
@@ -83,7 +86,8 @@ test('a page with no failures loads only gatewayz-register.js: no Sentry code is
     await page.waitForTimeout(7000);
     expect(lazy['gatewayz-sentry.js'], 'gatewayz-sentry.js requests').toHaveLength(0);
     expect(lazy['gatewayz-deliver.js'], 'gatewayz-deliver.js requests').toHaveLength(0);
-    expect(await page.evaluate(() => '__gatewayzMonitorLazy' in window)).toBe(false);
+    expect(lazy['gatewayz-options.js'], 'gatewayz-options.js requests').toHaveLength(0);
+    expect(await page.evaluate(() => '__gatewayzMonitorLazy' in window || '__gatewayzMonitorOptions' in window)).toBe(false);
     expect(sentry.events).toHaveLength(0);
   } finally {
     await site.close();
@@ -109,6 +113,7 @@ test('the first failure on a page without Sentry loads gatewayz-sentry.js once, 
     // From the register script's own folder.
     expect(lazy['gatewayz-sentry.js'][0]!.url()).toBe(`${site.origin}/gatewayz-sentry.js`);
     expect(lazy['gatewayz-deliver.js']).toHaveLength(0);
+    expect(lazy['gatewayz-options.js'], 'gatewayz-options.js requests').toHaveLength(0);
     expect(eventsFor(sentry, 'lazy-first')).toBe(1);
   } finally {
     await site.close();
@@ -134,6 +139,7 @@ test('a page whose app has its own Sentry client never fetches gatewayz-sentry.j
       .toBe(1);
     expect(lazy['gatewayz-sentry.js'], 'gatewayz-sentry.js requests').toHaveLength(0);
     expect(lazy['gatewayz-deliver.js'], 'gatewayz-deliver.js requests').toHaveLength(1);
+    expect(lazy['gatewayz-options.js'], 'gatewayz-options.js requests').toHaveLength(0);
   } finally {
     await site.close();
   }
@@ -226,6 +232,7 @@ test('an app that calls Sentry.init after the first delivery gets later reports 
     // gatewayz-sentry.js carries delivery through the app's client too: nothing more is fetched.
     expect(lazy['gatewayz-sentry.js']).toHaveLength(1);
     expect(lazy['gatewayz-deliver.js']).toHaveLength(0);
+    expect(lazy['gatewayz-options.js']).toHaveLength(0);
   } finally {
     await site.close();
   }

@@ -5,14 +5,16 @@
  * a site's own Workbox worker, and withGatewayzMonitor — reaches the real
  * worker as the same value (its hello says the config it runs with); and a
  * bad value gets the same sentence at every entry point that takes it, and
- * registers nothing.
+ * registers nothing. The script tag reads its attributes terse and loads the
+ * explanations (gatewayz-options.js) only for a bad one; a valid tag never
+ * fetches that file.
  *
  * The options and the config the worker must end up with are written out
  * here, field by field; nothing is computed by the code under test. The pure
  * half (which entry point takes which option, the string forms) is
  * test/optionsEverywhere.test.ts.
  */
-import type { Page } from '@playwright/test';
+import type { Page, Request } from '@playwright/test';
 import { build as esbuild } from 'esbuild';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -134,10 +136,36 @@ const MISTAKES: Array<{ name: string; js: Record<string, unknown>; attribute: st
     sentence: 'option "origins" has "ftp://x", which is not an http(s) origin; write it like "https://api.gatewayz.ai".',
   },
   { name: 'enabled "maybe"', js: { enabled: 'maybe' }, attribute: 'data-enabled="maybe"', sentence: 'option "enabled" is "maybe"; it must be "true" or "false".' },
+  {
+    name: 'rules with a bad level',
+    js: { rules: [{ match: { status: 503 }, level: 'loud' }] },
+    attribute: `data-rules='[{"match":{"status":503},"level":"loud"}]'`,
+    sentence: 'option "rules" in rule 1, "level": "loud" is not a level; write "info", "warning" or "error".',
+  },
   { name: 'an unknown option', js: { colour: 'blue' }, attribute: 'data-colour="blue"', sentence: UNKNOWN },
 ];
 const sentenceAt = (m: (typeof MISTAKES)[number], at: keyof typeof UNKNOWN) => (typeof m.sentence === 'string' ? m.sentence : m.sentence[at]);
 const NOT_REGISTERING = '[gatewayz-sw-monitor] not registering the worker until the options above are fixed; the app is unaffected.';
+
+/**
+ * What the script tag says for each mistake when gatewayz-options.js (the explanations) cannot be loaded: its own
+ * terse words, the option and the value, and where to read what the option takes.
+ */
+const SEE_README = ' See the option table in the README (Configuration) for what it takes.';
+const TERSE: Record<string, string> = {
+  'timeoutMs -5': `option "timeoutMs" is invalid: "-5".${SEE_README}`,
+  'failedStatus "600"': `option "failedStatus" is invalid: "600".${SEE_README}`,
+  'origins ftp://x': `option "origins" is invalid: "ftp://x".${SEE_README}`,
+  'enabled "maybe"': `option "enabled" is invalid: "maybe".${SEE_README}`,
+  'rules with a bad level': `option "rules" in rule 1, "level".${SEE_README}`,
+};
+
+/** Every request for gatewayz-options.js (the option errors in full) the page makes. */
+function watchOptionsFile(p: Page): Request[] {
+  const seen: Request[] = [];
+  p.on('request', (r) => new URL(r.url()).pathname === '/gatewayz-options.js' && seen.push(r));
+  return seen;
+}
 
 /** The messages in an entry point's error output, without the prefixes each adds (`gatewayz-sw-monitor: `, `  - `). */
 const sentences = (text: string) => text.split('\n').map((line) => line.replace(/^\s*- /, '').replace(/^gatewayz-sw-monitor: /, ''));
@@ -187,16 +215,20 @@ function expectSameConfig(info: WorkerInfo | undefined): void {
 test.describe('every worker option reaches the worker as the same value', () => {
   test.beforeEach(async ({ site }) => {
     site.override('/gatewayz-register.js', await dist('gatewayz-register.js'));
+    // Served, so that a tag that asked for it would get it: a valid tag never does.
+    site.override('/gatewayz-options.js', await dist('gatewayz-options.js'));
   });
 
   test('the script tag, kebab-case data- attributes', async ({ page, site }) => {
     site.override('/tag.html', html(`<script src="/gatewayz-register.js" ${TAG_ATTRIBUTES} defer></script>`), HTML);
     const errors = consoleErrors(page);
+    const explanations = watchOptionsFile(page);
     await page.goto(`${site.origin}/tag.html`);
     const { registered, info } = await tagMonitor(page);
     expect(registered).toBe(true);
     expectSameConfig(info);
     expect(errors).toEqual([]);
+    expect(explanations, 'gatewayz-options.js requests').toHaveLength(0);
   });
 
   test("the Vite plugin: the script tag transformIndexHtml() writes", async ({ page, site }) => {
@@ -236,11 +268,13 @@ test.describe('every worker option reaches the worker as the same value', () => 
       .join(' ');
     site.override('/vite.html', html(`<script ${attrs}></script>`), HTML);
     const errors = consoleErrors(page);
+    const explanations = watchOptionsFile(page);
     await page.goto(`${site.origin}/vite.html`);
     const { registered, info } = await tagMonitor(page);
     expect(registered).toBe(true);
     expectSameConfig(info);
     expect(errors).toEqual([]);
+    expect(explanations, 'gatewayz-options.js requests').toHaveLength(0);
   });
 
   test('backendMonitorIntegration (the harness app, Sentry.init)', async ({ page, openApp }) => {
@@ -331,24 +365,63 @@ test.describe('a bad value gets the same sentence everywhere, and registers noth
     site.override('/gatewayz-register.js', await dist('gatewayz-register.js'));
   });
 
+  /** The script tag's mistakes (an unknown attribute is not one: it is said and ignored, below). */
+  const TAG_MISTAKES = MISTAKES.filter((m): m is (typeof MISTAKES)[number] & { sentence: string } => !('colour' in m.js));
+
   test('the script tag says it on the console and registers nothing', async ({ page, site }) => {
+    site.override('/gatewayz-options.js', await dist('gatewayz-options.js'));
     const errors = consoleErrors(page);
-    for (const { name, attribute, sentence } of MISTAKES.filter((m): m is (typeof MISTAKES)[number] & { sentence: string } => !('colour' in m.js))) {
+    const explanations = watchOptionsFile(page);
+    for (const { name, attribute, sentence } of TAG_MISTAKES) {
       errors.length = 0;
+      explanations.length = 0;
       site.override('/bad.html', html(`<script src="/gatewayz-register.js" ${attribute} defer></script>`), HTML);
       await page.goto(`${site.origin}/bad.html`);
       expect(await tagMonitor(page), name).toEqual({ registered: false, info: undefined });
       expect(await registrations(page), name).toEqual([]);
       await expect.poll(() => errors.flatMap(sentences), name).toEqual([sentence, NOT_REGISTERING]);
+      // The explanations come from the tag's own folder, once.
+      expect(explanations.map((r) => r.url()), name).toEqual([`${site.origin}/gatewayz-options.js`]);
     }
     // An attribute that is no option is said, and left alone: other tools add their own (data-cfasync).
     errors.length = 0;
+    explanations.length = 0;
     site.override('/bad.html', html('<script src="/gatewayz-register.js" data-colour="blue" data-origins="https://api.example.com" defer></script>'), HTML);
     await page.goto(`${site.origin}/bad.html`);
     expect(errors).toEqual([
       '[gatewayz-sw-monitor] unknown attribute data-colour on the gatewayz-register.js script tag; it is ignored. The attributes are data-origins, data-timeout-ms, data-timeouts, data-preview-chars, data-failed-status, data-batch-ms, data-batch-size, data-dedupe-window-ms, data-max-events-per-minute, data-outbox-cap, data-scrub-params, data-health-interval-ms, data-burst-per-minute, data-sustained5xx-ms, data-rules, data-enabled, data-debug, data-dsn, data-release, data-environment, data-script-url, data-scope, data-register.',
     ]);
     expect((await tagMonitor(page)).info?.config?.origins).toEqual(['https://api.example.com']);
+    expect(explanations, 'an unknown attribute alone loads no explanations').toHaveLength(0);
+  });
+
+  test("the script tag under a nonce CSP loads the explanations with the page's nonce", async ({ page, site }) => {
+    site.override('/gatewayz-options.js', await dist('gatewayz-options.js'));
+    const errors = consoleErrors(page);
+    const [timeout] = TAG_MISTAKES;
+    // A script without the nonce is refused by this policy: the full sentence proves the file ran.
+    const csp = `<meta http-equiv="Content-Security-Policy" content="script-src 'nonce-gw4tz'">`;
+    site.override('/csp.html', html(`${csp}<script nonce="gw4tz" src="/gatewayz-register.js" ${timeout!.attribute} defer></script>`), HTML);
+    await page.goto(`${site.origin}/csp.html`);
+    expect(await tagMonitor(page)).toEqual({ registered: false, info: undefined });
+    await expect.poll(() => errors.flatMap(sentences)).toEqual([timeout!.sentence, NOT_REGISTERING]);
+  });
+
+  test('gatewayz-options.js cannot be loaded: the tag says it tersely, points to the README, and registers nothing', async ({ page, site }) => {
+    // Not served here (a 404), as on a site that copied gatewayz-register.js alone.
+    const errors = consoleErrors(page);
+    const explanations = watchOptionsFile(page);
+    for (const { name, attribute } of TAG_MISTAKES) {
+      errors.length = 0;
+      explanations.length = 0;
+      site.override('/bad.html', html(`<script src="/gatewayz-register.js" ${attribute} defer></script>`), HTML);
+      await page.goto(`${site.origin}/bad.html`);
+      expect(await tagMonitor(page), name).toEqual({ registered: false, info: undefined });
+      expect(await registrations(page), name).toEqual([]);
+      // (The browser's own console error for the 404 comes first.)
+      await expect.poll(() => errors.filter((e) => !e.startsWith('Failed to load resource')).flatMap(sentences), name).toEqual([TERSE[name], NOT_REGISTERING]);
+      expect(explanations, name).toHaveLength(1);
+    }
   });
 
   for (const [entry, isolated] of [

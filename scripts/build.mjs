@@ -8,9 +8,13 @@ import { minify } from 'terser';
 const started = Date.now();
 // Workbox's development-only logging and assertions are behind this flag.
 // The option table's documentation (sw/options.ts) is for the README's generator (scripts/figures.mjs), not for any build.
-const noDocs = { __GATEWAYZ_DOCS__: 'false' };
-const production = { 'process.env.NODE_ENV': '"production"', ...noDocs };
-const common = { bundle: true, logLevel: 'warning', legalComments: 'none', define: noDocs };
+// Option errors are explained in full, unless a build is terse (below).
+const flags = { __GATEWAYZ_DOCS__: 'false', __GATEWAYZ_TERSE__: 'false' };
+const production = { 'process.env.NODE_ENV': '"production"', ...flags };
+// The option errors' long explanations fold away (sw/buildFlags.ts): in the worker, and in the script tag's file, which
+// loads them (gatewayz-options.js) only when an attribute is invalid.
+const terse = { ...production, __GATEWAYZ_TERSE__: 'true' };
+const common = { bundle: true, logLevel: 'warning', legalComments: 'none', define: flags };
 // The first line of each prebuilt file an app serves (gatewayz-*.js): the Next.js wrapper writes them into the
 // app's public/, where the app's own `eslint` lints them (create-next-app 16's config: 351 warnings for the four).
 const BANNER = '/* eslint-disable */';
@@ -31,6 +35,9 @@ await Promise.all([
   // (a page without Sentry), or delivery through the app's own client. Classic scripts (src/register/lazy.ts).
   build({ ...common, entryPoints: ['src/register/sentryChunk.ts'], outfile: 'dist/gatewayz-sentry.js', format: 'iife', target: 'es2020', minify: true, define: production, banner }),
   build({ ...common, entryPoints: ['src/register/deliverChunk.ts'], outfile: 'dist/gatewayz-deliver.js', format: 'iife', target: 'es2020', minify: true, define: production, banner }),
+  // What it loads, beside itself, only when a data- attribute is invalid: the option table's reader with its full
+  // explanations (the register script's own is terse), to say the same sentence as every other entry point.
+  build({ ...common, entryPoints: ['src/register/optionsChunk.ts'], outfile: 'dist/gatewayz-options.js', format: 'iife', target: 'es2020', minify: true, define: production, banner }),
   // The page bridge alone, minified: the size budget's subject.
   build({ ...common, entryPoints: ['src/registerBackendMonitor.ts'], outfile: 'dist/bridge.min.js', format: 'esm', target: 'es2020', minify: true }),
   // Package entry points for bundlers: the page, the worker (for Workbox apps) and the Vite plugin.
@@ -53,10 +60,11 @@ await copyFile('dist/gatewayz-sw.js', 'public/gatewayz-sw.js');
 /**
  * The script tag's file, which every page loads before its first paint is
  * done with: within its budget (scripts/figures/budgets.ts), so minified by
- * terser too. It imports no Sentry code: that is in the files it loads.
+ * terser too. It imports no Sentry code: that is in the files it loads. Its
+ * option errors are terse (the full ones are gatewayz-options.js's).
  */
 async function buildRegister() {
-  const out = await build({ ...common, entryPoints: ['src/register/main.ts'], outfile: 'dist/gatewayz-register.js', format: 'iife', target: 'es2020', define: production, minifySyntax: true, write: false });
+  const out = await build({ ...common, entryPoints: ['src/register/main.ts'], outfile: 'dist/gatewayz-register.js', format: 'iife', target: 'es2020', define: terse, minifySyntax: true, write: false });
   const min = await minify(out.outputFiles[0].text, { ecma: 2020, toplevel: true, compress: { passes: 2 }, format: { preamble: BANNER } });
   await writeFile('dist/gatewayz-register.js', min.code);
 }
@@ -72,7 +80,7 @@ async function buildRegister() {
  * gzipped. Code that needs them must remove `pure_funcs` below.
  */
 async function buildWorker() {
-  const out = await build({ ...common, entryPoints: ['sw/entry.ts'], outfile: 'dist/gatewayz-sw.js', format: 'iife', target: 'es2022', sourcemap: 'external', define: { ...production, __GATEWAYZ_WORKER_BUILD__: 'true' }, minifySyntax: true, write: false });
+  const out = await build({ ...common, entryPoints: ['sw/entry.ts'], outfile: 'dist/gatewayz-sw.js', format: 'iife', target: 'es2022', sourcemap: 'external', define: terse, minifySyntax: true, write: false });
   const code = out.outputFiles.find((f) => f.path.endsWith('.js')).text;
   const map = out.outputFiles.find((f) => f.path.endsWith('.map')).text;
   const min = await minify(code, {
@@ -85,7 +93,7 @@ async function buildWorker() {
   await writeFile('dist/gatewayz-sw.js', min.code);
   await writeFile('dist/gatewayz-sw.js.map', min.map);
 }
-for (const f of ['gatewayz-register.js', 'gatewayz-sentry.js', 'gatewayz-deliver.js']) await copyFile(`dist/${f}`, `public/${f}`);
+for (const f of ['gatewayz-register.js', 'gatewayz-sentry.js', 'gatewayz-deliver.js', 'gatewayz-options.js']) await copyFile(`dist/${f}`, `public/${f}`);
 
 // Type declarations for the three entry points.
 const tsc = new URL('../node_modules/typescript/bin/tsc', import.meta.url).pathname;

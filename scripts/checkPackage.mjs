@@ -39,7 +39,7 @@ try {
     }
   }
 
-  // The register script loads gatewayz-sentry.js / gatewayz-deliver.js from its own folder; vite.js and next.js copy them all.
+  // The register script loads gatewayz-sentry.js / gatewayz-deliver.js / gatewayz-options.js from its own folder; vite.js and next.js copy them all.
   const served = new Set();
   for (const file of ['dist/gatewayz-register.js', 'dist/vite.js', 'dist/next.js']) {
     if (!files.has(file)) {

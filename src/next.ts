@@ -15,7 +15,8 @@
  * an export and Next only routes files under `app/`. So this wrapper does what
  * works with every bundler and every output: when Next loads the config, it
  * writes the prebuilt worker (and the script-tag drop-in, with the two files it
- * loads when a report must go out) into the app's
+ * loads when a report must go out and the one it loads when an attribute is
+ * invalid) into the app's
  * `public/`, which Next serves in dev, in `next start` and copies into `out/`.
  * The files are generated: add `public/gatewayz-*.js` to `.gitignore`.
  */
@@ -27,7 +28,7 @@ import { readOptions, type OptionsAt } from '../sw/options.js';
 export type GatewayzMonitorNextOptions = OptionsAt<'next'>;
 
 /** The files written into `public/`, by the name they are served at. */
-export const NEXT_PUBLIC_FILES = ['gatewayz-sw.js', 'gatewayz-register.js', 'gatewayz-sentry.js', 'gatewayz-deliver.js'] as const;
+export const NEXT_PUBLIC_FILES = ['gatewayz-sw.js', 'gatewayz-register.js', 'gatewayz-sentry.js', 'gatewayz-deliver.js', 'gatewayz-options.js'] as const;
 
 const LOG = '[gatewayz-sw-monitor]';
 
@@ -55,7 +56,7 @@ function writeIfChanged(path: string, content: string): void {
   renameSync(tmp, path);
 }
 
-/** Writes the worker, the registration script and the two files it loads when a report must go out into `<dir>/public/`; returns the folder. */
+/** Writes the worker, the registration script and the files it loads (when a report must go out, when an attribute is invalid) into `<dir>/public/`; returns the folder. */
 export function writeGatewayzPublicFiles(options: GatewayzMonitorNextOptions = {}): string {
   const publicDir = join(resolve(options.dir ?? process.cwd()), 'public');
   mkdirSync(publicDir, { recursive: true });

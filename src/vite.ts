@@ -6,8 +6,9 @@
  *   export default defineConfig({ plugins: [gatewayzMonitor({ origins: ['https://api.gatewayz.ai'], dsn: '...' })] });
  *
  * `vite build` emits the worker (`gatewayz-sw.js`), the registration script
- * (`gatewayz-register.js`) and the two files it loads when the first report
- * must go out (`gatewayz-sentry.js`, `gatewayz-deliver.js`) at the site root
+ * (`gatewayz-register.js`), the two files it loads when the first report
+ * must go out (`gatewayz-sentry.js`, `gatewayz-deliver.js`) and the one it
+ * loads when an attribute is invalid (`gatewayz-options.js`) at the site root
  * and adds the script tag to index.html; `vite dev` and `vite preview` serve
  * the same. All are emitted as built, without source maps (README: "What the
  * package needs and ships").
@@ -22,8 +23,8 @@ export type GatewayzMonitorPluginOptions = OptionsAt<'vite'>;
 
 const WORKER_FILE = 'gatewayz-sw.js';
 const REGISTER_FILE = 'gatewayz-register.js';
-/** Loaded by the register script, from its own folder, only when a report must go out. */
-const LAZY_FILES = ['gatewayz-sentry.js', 'gatewayz-deliver.js'];
+/** Loaded by the register script, from its own folder, only when a report must go out, or (the last) when an attribute is invalid. */
+const LAZY_FILES = ['gatewayz-sentry.js', 'gatewayz-deliver.js', 'gatewayz-options.js'];
 
 /** Fails loudly at config load: the option, the value, and the fix (the same words as at every entry point). */
 export function validatePluginOptions(options: GatewayzMonitorPluginOptions): void {

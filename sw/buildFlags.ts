@@ -4,7 +4,7 @@
  * that uses them and fold away what they switch off.
  */
 declare const __GATEWAYZ_DOCS__: boolean | undefined;
-declare const __GATEWAYZ_WORKER_BUILD__: boolean | undefined;
+declare const __GATEWAYZ_TERSE__: boolean | undefined;
 
 /**
  * False in every build that runs in a browser: the option table's
@@ -14,8 +14,10 @@ declare const __GATEWAYZ_WORKER_BUILD__: boolean | undefined;
 export const DOCS = typeof __GATEWAYZ_DOCS__ === 'undefined' || __GATEWAYZ_DOCS__ !== false;
 
 /**
- * True in the standalone worker's build: the long explanations in option
- * errors fold away there (the page and the build plugins read the same
- * options first, with them).
+ * True in the standalone worker's build and the script tag's
+ * (gatewayz-register.js): the long explanations in option errors fold away
+ * there, and a message names the option and the value alone. The page and the
+ * build plugins read the worker's options first, with them; the script tag
+ * loads them (gatewayz-options.js) only when an attribute is invalid.
  */
-export const terse = typeof __GATEWAYZ_WORKER_BUILD__ !== 'undefined' && __GATEWAYZ_WORKER_BUILD__ === true;
+export const terse = typeof __GATEWAYZ_TERSE__ !== 'undefined' && __GATEWAYZ_TERSE__ === true;

@@ -20,11 +20,22 @@ describe('bundle size budgets', () => {
   it('the script-tag drop-in carries no Sentry SDK: a page with no failures loads none', () => {
     const src = readFileSync('dist/gatewayz-register.js', 'utf8');
     expect(src).not.toMatch(/BrowserClient|sentry\.javascript|\bimport\s*\(/);
-    for (const lazy of ['gatewayz-sentry.js', 'gatewayz-deliver.js']) {
+    for (const lazy of ['gatewayz-sentry.js', 'gatewayz-deliver.js', 'gatewayz-options.js']) {
       expect(src, `it loads ${lazy} by its name`).toContain(`"${lazy}"`);
       // Classic scripts (loaded with <script>, like the register script itself), each handing over one global.
       expect(readFileSync(`dist/${lazy}`, 'utf8')).not.toMatch(/^\s*(import|export)\b/m);
     }
+  });
+
+  it("the script-tag drop-in reads options terse; gatewayz-options.js carries the explanations", () => {
+    const register = readFileSync('dist/gatewayz-register.js', 'utf8');
+    const options = readFileSync('dist/gatewayz-options.js', 'utf8');
+    // One explanation of each reader (sw/options.ts, sw/rules.ts): in the lazy file, not in what every page loads.
+    for (const words of ['it must be a whole number from', 'which is not an http(s) origin', 'is not a failure_kind; they are']) {
+      expect(register, words).not.toContain(words);
+      expect(options, words).toContain(words);
+    }
+    expect(options.startsWith('/* eslint-disable */')).toBe(true);
   });
 
   it('the worker is one classic script with no imports left', () => {

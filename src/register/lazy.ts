@@ -8,16 +8,27 @@
  * - `gatewayz-deliver.js` (`deliverChunk.ts`): delivery and health metrics
  *   through the page's own Sentry client, without a client of the monitor's.
  *
- * Only types here (and the two names): the register script stays free of Sentry code.
+ * And, apart from those, `gatewayz-options.js` (`optionsChunk.ts`), loaded
+ * only when a `data-` attribute is invalid: the option table's reader with
+ * its full explanations, on `globalThis[OPTIONS_GLOBAL]` (the register
+ * script's own reader is built terse).
+ *
+ * Only types here (and the names): the register script stays free of Sentry code.
  */
 import type { Client, Scope } from '@sentry/core';
 import type { HealthReport, PageScope } from '../../sw/protocol.js';
 import type { IsolatedClientOptions } from '../createIsolatedClient.js';
 import type { Deliver } from '../deliverToSentry.js';
+import type { readOptions } from '../../sw/options.js';
 
 export const LAZY_GLOBAL = '__gatewayzMonitorLazy';
 export const SENTRY_FILE = 'gatewayz-sentry.js';
 export const DELIVER_FILE = 'gatewayz-deliver.js';
+export const OPTIONS_FILE = 'gatewayz-options.js';
+export const OPTIONS_GLOBAL = '__gatewayzMonitorOptions';
+
+/** What `gatewayz-options.js` hands over: the option table's reader, every message in full. */
+export type ExplainOptions = typeof readOptions;
 
 export interface LazySink {
   deliver: Deliver;

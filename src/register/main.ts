@@ -8,19 +8,25 @@
  * data-script-url, data-scope and data-register ("false" when the site's own
  * Workbox worker carries the monitor). See the README for each.
  *
- * This file only registers the worker and runs the bridge (budget 6 KiB
- * gzipped, test/bundleSize.test.ts). What talks to Sentry is loaded from the
+ * This file only registers the worker and runs the bridge (its budget, and
+ * why, in scripts/figures/budgets.ts). What talks to Sentry is loaded from the
  * same folder as this script when the first report must go out, never
  * before (health windows alone never load it): `gatewayz-sentry.js` (the monitor's own client) on a page
  * without Sentry, `gatewayz-deliver.js` on a page whose app has its own client.
  * They are classic scripts that hand over an object on a global (src/register/lazy.ts).
+ *
+ * The attributes are read by the option table's reader built terse (a mistake
+ * named with its value, not explained). Only when one is invalid is
+ * `gatewayz-options.js` loaded from the same folder, the same reader with every
+ * explanation, to say the same sentence as every other entry point; a valid
+ * tag never loads it.
  */
 import type { Client } from '@sentry/core';
-import { attributeOf, entryPointsOf, OPTIONS } from '../../sw/options.js';
+import { attributeOf, entryPointsOf, OPTIONS, readOptions } from '../../sw/options.js';
 import { findPageSentryClient } from '../findPageSentryClient.js';
 import { startBackendMonitor, type BackendMonitor, type DeliveryResult } from '../registerBackendMonitor.js';
 import type { BackendReport, HealthReport, PageScope } from '../../sw/protocol.js';
-import { DELIVER_FILE, LAZY_GLOBAL, SENTRY_FILE, type LazyApi, type LazySink } from './lazy.js';
+import { DELIVER_FILE, LAZY_GLOBAL, OPTIONS_FILE, OPTIONS_GLOBAL, SENTRY_FILE, type ExplainOptions, type LazyApi, type LazySink } from './lazy.js';
 import { VERSION } from '../../sw/version.js';
 
 const LOG = '[gatewayz-sw-monitor]';
@@ -55,6 +61,9 @@ let warnedLoad = false;
 /** Where a lazy file that loaded once is kept for when its folder cannot be reached: the origin's Cache Storage, per version. */
 const CACHE = `gatewayz-sw-monitor-${VERSION}`;
 
+/** A file in this script's own folder. */
+const beside = (file: string) => new URL(file, script?.src || location.origin).href;
+
 /** Runs a lazy file: from its URL, or else from the text kept in the cache (inline, with the page's nonce). */
 function run(url: string, text?: string): Promise<boolean> {
   return new Promise((resolve) => {
@@ -79,7 +88,7 @@ function run(url: string, text?: string): Promise<boolean> {
  * reports wait in the worker and the next offer tries again.
  */
 function load(file: string): Promise<LazyApi | undefined> {
-  const url = new URL(file, script?.src || location.origin).href;
+  const url = beside(file);
   const lazy = () => (globalThis as Record<string, unknown>)[LAZY_GLOBAL] as LazyApi | undefined;
   return (loading[file] ??= run(url)
     .then(async (loaded) => {
@@ -159,8 +168,26 @@ function onHealth(windows: HealthReport[]): boolean {
   return true;
 }
 
+/**
+ * An invalid attribute: says the mistakes in full (from gatewayz-options.js)
+ * or, when that file cannot be loaded, in this script's terse words with
+ * where to read what each option takes; then that nothing is registered.
+ */
+function refuse(terseErrors: string[]): void {
+  void run(beside(OPTIONS_FILE)).then((loaded) => {
+    const explain = loaded ? ((globalThis as Record<string, unknown>)[OPTIONS_GLOBAL] as ExplainOptions | undefined) : undefined;
+    for (const e of explain ? explain(given, 'tag').errors : terseErrors.map((e) => `${e} See the option table in the README (Configuration) for what it takes.`)) console.error(e);
+    console.error(`${LOG} not registering the worker until the options above are fixed; the app is unaffected.`);
+  });
+}
+
 let monitor: BackendMonitor | undefined;
-{
+const { errors } = readOptions(given, 'tag');
+if (errors.length > 0) {
+  refuse(errors);
+  const none = Promise.resolve(undefined);
+  monitor = { ready: none, info: none, stats: () => none, flush: () => none, scopeChanged() {}, onHealth: () => () => false };
+} else {
   // (data-enabled="false", the kill switch: the disabled worker delivers what waits, through this page too, then unregisters itself.)
   monitor = startBackendMonitor(given, 'tag', {
     deliver: deliverReports,
@@ -172,5 +199,5 @@ let monitor: BackendMonitor | undefined;
     },
     onHealth,
   });
-  (window as { gatewayzMonitor?: unknown }).gatewayzMonitor = monitor;
 }
+(window as { gatewayzMonitor?: unknown }).gatewayzMonitor = monitor;
