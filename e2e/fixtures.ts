@@ -33,6 +33,8 @@ export interface AppOptions {
   offlineTransport?: boolean;
   /** The app's Sentry `sampleRate`. */
   sampleRate?: number;
+  /** The app's Sentry tracing (browserTracingIntegration, the API in tracePropagationTargets). */
+  tracing?: boolean;
 }
 
 export function appUrl(servers: Servers, options: AppOptions = {}): string {
@@ -42,6 +44,7 @@ export function appUrl(servers: Servers, options: AppOptions = {}): string {
   if (options.isolated) q.set('isolated', '1');
   if (options.offlineTransport) q.set('offline', '1');
   if (options.sampleRate !== undefined) q.set('sampleRate', String(options.sampleRate));
+  if (options.tracing) q.set('tracing', '1');
   return `${servers.site.origin}/?${q}`;
 }
 

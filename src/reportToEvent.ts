@@ -48,6 +48,9 @@ export function reportMessage(r: BackendReport): string {
  * "What an event carries". Pure: the page's scope (user, release, tags) is
  * applied by the Sentry client that captures it.
  */
+/** A span id for the event's place in the request's trace: made from its event id, so every retry of delivery gives the same. */
+const spanIdOf = (eventId: string) => eventId.slice(16, 32);
+
 export function reportToEvent(r: BackendReport): Event & { event_id: string } {
   const status = statusTag(r.kind, r.status);
   // The seed tracker's fields first, then only what this failure has. The kind
@@ -75,6 +78,7 @@ export function reportToEvent(r: BackendReport): Event & { event_id: string } {
   if (r.burst) Object.assign(context, { burst_scope: r.burst.scope, burst_key: r.burst.key, burst_reason: r.burst.reason, burst_count: r.burst.count });
   if (r.burst?.suppressed) context.burst_alerts_suppressed = r.burst.suppressed;
   if (r.occurrencesByGateway) context.occurrences_by_gateway = r.occurrencesByGateway;
+  if (r.rule !== undefined) context.rule = r.rule;
   if (r.occurrences > 1) {
     context.occurrences = r.occurrences;
     context.first_seen = new Date(r.firstSeen).toISOString();
@@ -101,7 +105,12 @@ export function reportToEvent(r: BackendReport): Event & { event_id: string } {
       gateway: r.gateway,
       failure_kind: r.kind,
     },
-    contexts: { backend_api: context },
+    // The request's own trace, when its headers carried one: the event sits in that trace, beside the backend's
+    // spans and errors for the same call, as a child of the request's span. Otherwise the client gives the page's.
+    contexts: r.trace
+      ? { backend_api: context, trace: { trace_id: r.trace.traceId, span_id: spanIdOf(r.eventId), parent_span_id: r.trace.spanId } }
+      : { backend_api: context },
+    ...(r.trace?.dsc && { sdkProcessingMetadata: { dynamicSamplingContext: r.trace.dsc } }),
     fingerprint: r.burst
       ? ['backend_api', 'burst', r.burst.scope, r.burst.key, r.burst.reason]
       : ['backend_api', ...fingerprintOf(r)],

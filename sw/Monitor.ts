@@ -20,6 +20,8 @@ import { zeroStats, type BackendReport, type FailureKind, type WorkerStats } fro
 import { burstKey, foldKey, QuotaGate } from './quota/gate.js';
 import { buildReport, newEventId, retryAfterOf, type Observation } from './report/buildReport.js';
 import { scrubPreview } from './report/scrub.js';
+import { compileRules, type RuleFacts, type RuleHit } from './rules.js';
+import { statusCodeOf } from './core/reportRules.js';
 import { listenToPages, type WorkerState } from './deliver/pageMessages.js';
 
 declare const self: ServiceWorkerGlobalScope;
@@ -52,6 +54,8 @@ export class Monitor implements RequestSink {
   /** Called after a page's acknowledgement was stored (the kill switch checks whether anything still waits). */
   onDelivered?: () => void;
   #beforeReport?: BeforeReportCallback;
+  /** The `rules` option, compiled once: a failure → what the first rule that matches it does. */
+  #rules: (facts: RuleFacts) => RuleHit | undefined;
   #clock: Clock;
   #newId: () => string;
   /** Burst scopes that saw a success since the last failure stored: it ends their sustained-5xx episode. */
@@ -60,6 +64,7 @@ export class Monitor implements RequestSink {
   constructor(options: MonitorOptions) {
     this.config = options.config;
     this.#beforeReport = options.beforeReport;
+    this.#rules = compileRules(this.config.rules ?? []);
     this.#clock = options.clock ?? systemClock;
     this.#newId = options.newId ?? newEventId;
     this.store = options.store ?? new IdbStore();
@@ -131,6 +136,18 @@ export class Monitor implements RequestSink {
     this.stats.storing++;
     try {
       let report: BackendReport | null = { ...buildReport(o, this.config, this.#newId()), ...extra };
+      // The first rule that matches: no event (health has counted it already), or another level or fingerprint,
+      // which also makes it fold apart from the failures no rule changed.
+      const hit = this.#rules({ status: statusCodeOf(report.kind, report.status), endpoint: report.endpoint, gateway: report.gateway, method: report.method, kind: report.kind });
+      if (hit?.ignore) {
+        this.stats.ignored = (this.stats.ignored ?? 0) + 1;
+        return undefined;
+      }
+      if (hit) {
+        report.rule = hit.rule;
+        if (hit.level) report.level = hit.level;
+        report.fingerprintExtra = hit.fingerprint ?? [`level:${hit.level}`];
+      }
       if (this.#beforeReport) {
         try {
           report = this.#beforeReport(report);

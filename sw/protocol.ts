@@ -26,7 +26,7 @@ export interface PageScope {
 }
 
 export type FailureKind = 'http_error' | 'timeout' | 'offline' | 'network_error' | 'stream_error' | 'stream_stalled' | 'rate_limited' | 'burst';
-export type ReportLevel = 'error' | 'warning';
+export type ReportLevel = 'error' | 'warning' | 'info';
 
 /** One observed backend failure, made in the worker, already scrubbed. */
 export interface BackendReport {
@@ -71,6 +71,12 @@ export interface BackendReport {
   /** For stream_error and stream_stalled: what arrived before the stream broke or stalled. */
   streamBytes?: number;
   streamEvents?: number;
+  /** The rule (the `rules` option, from 1) that changed this report's level or fingerprint. */
+  rule?: number;
+  /** Fingerprint parts a rule added (a level rule adds `level:<level>`): such failures fold apart from the rest. */
+  fingerprintExtra?: string[];
+  /** The trace the request carried (`sentry-trace` with `baggage`, or `traceparent`): the event joins it. */
+  trace?: { traceId: string; spanId: string; sampled?: boolean; dsc?: Record<string, string> };
   /** For burst: what passed which threshold. */
   burst?: {
     scope: 'gateway' | 'endpoint';
@@ -137,6 +143,8 @@ export interface WorkerStats {
   dropped: number;
   /** Failures whose write-ahead storage refused (quota, private mode, eviction): held in memory and offered at once. */
   storageFailed: number;
+  /** Failures a rule (the `rules` option) said to ignore: counted in health, no event. */
+  ignored?: number;
   /** Exceptions inside the monitor, caught so they never touched a request. */
   internalErrors: number;
   /** Failures seen but not yet written to the outbox (a few milliseconds' worth, normally). */
@@ -211,13 +219,15 @@ export function isBackendReport(x: unknown): x is BackendReport {
   return (
     str(x.eventId) && /^[0-9a-f]{32}$/.test(x.eventId) &&
     str(x.kind) && KINDS.includes(x.kind) &&
-    (x.level === 'error' || x.level === 'warning') &&
+    (x.level === 'error' || x.level === 'warning' || x.level === 'info') &&
     str(x.method) && str(x.url) && str(x.endpoint) && str(x.gateway) &&
     num(x.status) && str(x.statusText) && num(x.retryCount) && num(x.durationMs) && num(x.startedAt) &&
     typeof x.online === 'boolean' &&
     optNum(x.timeoutMs) && optStr(x.retryAfter) && optStr(x.requestId) && optStr(x.contentType) &&
     optStr(x.responsePreview) && optStr(x.errorMessage) && optNum(x.streamBytes) && optNum(x.streamEvents) &&
-    optNum(x.lateStatus) && optNum(x.lateAfterMs) &&
+    optNum(x.lateStatus) && optNum(x.lateAfterMs) && optNum(x.rule) &&
+    (x.fingerprintExtra === undefined || (Array.isArray(x.fingerprintExtra) && x.fingerprintExtra.every(str))) &&
+    (x.trace === undefined || (isRecord(x.trace) && str(x.trace.traceId) && str(x.trace.spanId) && (x.trace.dsc === undefined || isRecord(x.trace.dsc)))) &&
     (x.burst === undefined || (isRecord(x.burst) && str(x.burst.key) && num(x.burst.count))) &&
     num(x.occurrences) && optNum(x.heldBack) &&
     (x.occurrencesByGateway === undefined || (isRecord(x.occurrencesByGateway) && Object.values(x.occurrencesByGateway).every(num))) && num(x.firstSeen) && num(x.lastSeen) &&

@@ -10,6 +10,8 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { build } from 'vite';
 import { describe, expect, it, onTestFinished } from 'vitest';
+import { readOptions } from '../sw/options.js';
+import { compileRules, readRules, type Rule, type RuleFacts } from '../sw/rules.js';
 
 const root = (p: string) => fileURLToPath(new URL(`../${p}`, import.meta.url));
 const read = (p: string) => readFileSync(root(p), 'utf8');
@@ -45,7 +47,9 @@ const CLAIMS: Record<string, (b: Block) => boolean> = {
   'the two commands': (b) => b.lang === 'sh' && b.code.includes('npm start'),
   'the Vite config': (b) => b.lang === 'ts' && b.code.includes("from 'gatewayz-sw-monitor/vite'"),
   'the copy of the prebuilt files': (b) => b.lang === 'sh' && b.code.startsWith('cp '),
-  'the script tag': (b) => b.lang === 'html' && b.code.includes('data-origins='),
+  'the script tag': (b) => b.lang === 'html' && b.code.includes('data-origins=') && !b.code.includes('data-rules='),
+  'the rules on the script tag': (b) => b.lang === 'html' && b.code.includes('data-rules='),
+  'the rules in the Vite plugin': (b) => b.lang === 'ts' && b.code.startsWith('gatewayzMonitor({') && b.code.includes('rules: ['),
   'the Workbox route': (b) => b.lang === 'ts' && b.code.includes('registerMonitorRoute('),
   'the script tag for a Workbox site': (b) => b.lang === 'html' && b.code.includes('data-register="false"'),
   'the integration': (b) => b.lang === 'ts' && b.code.includes('backendMonitorIntegration(') && !b.code.includes('transport:') && !b.code.includes('@sentry/nextjs'),
@@ -233,6 +237,32 @@ describe('README.md snippets', () => {
 
   it('the kit example is the test e2e/kit.spec.ts runs, word for word', () => {
     expect(withoutHeader(read('e2e/sites/kit-user/models.test.ts'))).toBe(block('the kit example'));
+  });
+
+  it("the Rules section's two tunings, on the script tag and in the Vite plugin, are the same valid rules and do what it says", async () => {
+    const tag = block('the rules on the script tag');
+    const json = tag.match(/data-rules='([^']*)'/)![1]!;
+    const fromTag = readOptions({ rules: json, origins: tag.match(/data-origins="([^"]+)"/)![1] }, 'tag');
+    expect(fromTag.errors).toEqual([]);
+    const viteCode = block('the rules in the Vite plugin');
+    // The block is the plugin's call; run it as written, with the plugin (it throws on a bad option).
+    const { default: gatewayzMonitor } = await import('../src/vite.js');
+    let given: Record<string, unknown> | undefined;
+    new Function('gatewayzMonitor', viteCode)((options: Record<string, unknown>) => {
+      given = options;
+      return gatewayzMonitor(options as never);
+    });
+    const fromVite = readOptions(given!, 'vite');
+    expect(fromVite.errors).toEqual([]);
+    expect(fromVite.values.rules).toEqual(fromTag.values.rules);
+    const match = compileRules(fromTag.values.rules as Rule[]);
+    const failure = (f: Partial<RuleFacts>): RuleFacts => ({ status: 500, endpoint: '/v1/models', gateway: 'all', method: 'GET', kind: 'http_error', ...f });
+    expect(match(failure({ endpoint: '/v1/legacy/models', status: 404 }))).toEqual({ rule: 1, ignore: true });
+    expect(match(failure({ gateway: 'flaky-gw', status: 504 }))).toEqual({ rule: 2, level: 'info' });
+    expect(match(failure({ gateway: 'other-gw', status: 504 }))).toBeUndefined();
+    // The mistake the section quotes is the one a user gets.
+    const mistake = readRules('[{"match":{},"action":"ignore"},{"match":{},"level":"fatal"}]');
+    expect(read('README.md').replace(/\n/g, ' ')).toContain(`option "rules" ${'error' in mistake ? mistake.error : ''}.`);
   });
 
   it('every block a user copies has a check here', () => {

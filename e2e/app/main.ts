@@ -3,7 +3,8 @@
  * helpers the tests call to make requests the ways an app does (fetch, XHR,
  * EventSource, a dedicated worker). Query: `api` (the gateway origin), `dsn`,
  * `monitor` (JSON of extra options), `nomonitor` (Sentry without the monitor),
- * `isolated` (no Sentry.init: the monitor's own client), `offline` (the app's
+ * `isolated` (no Sentry.init: the monitor's own client), `tracing` (the app's
+ * Sentry tracing, with the API among its propagation targets), `offline` (the app's
  * Sentry client with Sentry's offline transport), `sampleRate` (the app's).
  */
 import * as Sentry from '@sentry/browser';
@@ -21,7 +22,9 @@ if (params.has('isolated')) {
 } else {
   Sentry.init({
     dsn: params.get('dsn') ?? undefined,
-    integrations: params.has('nomonitor') ? [] : [integration],
+    integrations: [...(params.has('tracing') ? [Sentry.browserTracingIntegration()] : []), ...(params.has('nomonitor') ? [] : [integration])],
+    // With `tracing`: the app's own tracing puts sentry-trace and baggage on its API calls.
+    ...(params.has('tracing') ? { tracesSampleRate: 1, tracePropagationTargets: [api] } : {}),
     ...(params.has('offline') ? { transport: Sentry.makeBrowserOfflineTransport(Sentry.makeFetchTransport) } : {}),
     ...(params.has('sampleRate') ? { sampleRate: Number(params.get('sampleRate')) } : {}),
     release: 'harness@1.0.0',

@@ -80,6 +80,8 @@ export interface GatewaySimulator {
   port: number;
   /** Requests seen, by `METHOD path?query`. */
   requests: string[];
+  /** The trace headers each request came with (sentry-trace, baggage, traceparent), in the same order as `requests`. */
+  traceHeaders: Array<Record<string, string>>;
   /** Requests whose connection closed before their response was complete (the client cancelled, or a fault cut it), by `METHOD path?query`. */
   closedEarly: string[];
   fault(rule: FaultRule): void;
@@ -96,6 +98,7 @@ async function readBody(req: IncomingMessage): Promise<string> {
 export async function startGatewaySimulator(options: { port?: number; host?: string } = {}): Promise<GatewaySimulator> {
   let rules: Array<FaultRule & { used: number }> = [];
   const requests: string[] = [];
+  const traceHeaders: Array<Record<string, string>> = [];
   const closedEarly: string[] = [];
 
   const normal = (req: IncomingMessage, res: ServerResponse, url: URL) => {
@@ -183,6 +186,7 @@ export async function startGatewaySimulator(options: { port?: number; host?: str
       return;
     }
     requests.push(`${req.method} ${url.pathname}${url.search}`);
+    traceHeaders.push(Object.fromEntries(['sentry-trace', 'baggage', 'traceparent'].flatMap((h) => (typeof req.headers[h] === 'string' ? [[h, req.headers[h] as string]] : []))));
     res.on('close', () => {
       if (!res.writableFinished) closedEarly.push(`${req.method} ${url.pathname}${url.search}`);
     });
@@ -220,6 +224,7 @@ export async function startGatewaySimulator(options: { port?: number; host?: str
     origin: `http://${host}:${port}`,
     port,
     requests,
+    traceHeaders,
     closedEarly,
     fault(rule) {
       if (typeof rule?.path !== 'string' || !rule.path.startsWith('/')) throw new Error('a fault rule needs "path", starting with "/"');
@@ -228,6 +233,7 @@ export async function startGatewaySimulator(options: { port?: number; host?: str
     clear() {
       rules = [];
       requests.length = 0;
+      traceHeaders.length = 0;
       closedEarly.length = 0;
     },
     close,

@@ -10,10 +10,11 @@ import type { BackendReport, FailureKind } from '../protocol.js';
  * stream error) or kind (anything else) make the same Sentry issue. The
  * worker folds duplicates by it (`foldKey` in quota/gate.ts); the page sends
  * it, after `backend_api`, as the event's fingerprint (a burst alert has its
- * own, by scope).
+ * own, by scope). Parts a rule added (the `rules` option) come last, so a
+ * failure a rule changed folds, and groups, apart from those it left alone.
  */
-export function fingerprintOf(r: Pick<BackendReport, 'method' | 'endpoint' | 'kind' | 'status'>): [method: string, endpoint: string, statusOrKind: string] {
-  return [r.method, r.endpoint, r.kind === 'http_error' || r.kind === 'stream_error' ? String(r.status) : r.kind];
+export function fingerprintOf(r: Pick<BackendReport, 'method' | 'endpoint' | 'kind' | 'status' | 'fingerprintExtra'>): string[] {
+  return [r.method, r.endpoint, r.kind === 'http_error' || r.kind === 'stream_error' ? String(r.status) : r.kind, ...(r.fingerprintExtra ?? [])];
 }
 
 /** The status an event shows (`status_code`): 408 for the worker's own timeout (no answer came in time), else the status seen. */

@@ -103,7 +103,7 @@ interface BurstStep extends Pass {
 }
 
 /** The same key makes the same Sentry issue: the event's fingerprint, as one string. */
-export function foldKey(r: Pick<BackendReport, 'method' | 'endpoint' | 'kind' | 'status'>): string {
+export function foldKey(r: Pick<BackendReport, 'method' | 'endpoint' | 'kind' | 'status' | 'fingerprintExtra'>): string {
   return fingerprintOf(r).join(' ');
 }
 

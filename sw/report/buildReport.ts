@@ -3,6 +3,7 @@ import type { MonitorConfig } from '../config.js';
 import { endpointTemplate } from './endpointTemplate.js';
 import type { BackendReport } from '../protocol.js';
 import { scrubPreview, scrubText, scrubUrl } from './scrub.js';
+import { traceOf } from './trace.js';
 
 /** Response headers that identify a request on the server; read only where CORS exposes them. */
 export const REQUEST_ID_HEADERS = ['x-request-id', 'request-id', 'x-correlation-id', 'cf-ray', 'x-amzn-requestid', 'x-vercel-id'] as const;
@@ -21,6 +22,8 @@ export interface Observation {
   endedAt: number;
   retryCount: number;
   online: boolean;
+  /** The request's headers: only the trace headers are read (sentry-trace, baggage, traceparent). */
+  requestHeaders?: { get(name: string): string | null };
   /** Response headers (only the allowlisted ones are read). */
   headers?: { get(name: string): string | null };
   /** The start of the error body: previewChars and a margin past it, cut only after scrubbing. */
@@ -93,5 +96,7 @@ export function buildReport(
   if (contentType) report.contentType = contentType.slice(0, 100);
   if (o.preview !== undefined) report.responsePreview = scrubPreview(o.preview, config.previewChars ?? DEFAULT_PREVIEW_CHARS);
   if (o.errorMessage) report.errorMessage = scrubPreview(o.errorMessage, 300);
+  const trace = traceOf(o.requestHeaders);
+  if (trace) report.trace = trace;
   return report;
 }
