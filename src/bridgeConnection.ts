@@ -4,7 +4,7 @@
  * and flush. What to do with a batch is the page bridge's (pageBridge.ts);
  * registration is workerRegistration.ts's.
  */
-import { pageMessage, parseWorkerMessage, PROTOCOL_VERSION, type PageScope, type WorkerInfo, type WorkerMessage, type WorkerStats } from '../sw/protocol.js';
+import { pageMessage, parseWorkerMessage, PROTOCOL_VERSION, type FailureNotice, type PageScope, type WorkerInfo, type WorkerMessage, type WorkerStats } from '../sw/protocol.js';
 import { VERSION } from '../sw/version.js';
 import type { PageBridge } from './pageBridge.js';
 
@@ -151,4 +151,22 @@ export function connectBridge({ sw, scriptPath, ready, bridge, pageScope, debug 
     },
     scopeChanged,
   };
+}
+
+/**
+ * The worker's `failed` messages to this page: which of its requests failed,
+ * told before the rejection reaches it (src/networkErrors.ts). Only from the
+ * worker that controls this page, the one that handles its requests.
+ */
+export function onFailedRequest(sw: ServiceWorkerContainer, listener: (notice: FailureNotice) => void): void {
+  sw.addEventListener('message', (event: MessageEvent) => {
+    if (event.origin !== location.origin || !event.source || event.source !== sw.controller) return;
+    const parsed = parseWorkerMessage(event.data);
+    if (parsed && 'message' in parsed && parsed.message.type === 'failed') listener(parsed.message.payload);
+  });
+}
+
+/** Tells the worker the app's own event of a failed request (`appEvent`): it names it on that request's report while it holds it. */
+export function tellAppEvent(sw: ServiceWorkerContainer, eventId: string, appEventId: string): void {
+  sw.controller?.postMessage(pageMessage('appEvent', { eventId, appEventId }));
 }

@@ -1,4 +1,4 @@
-import type { Event, SeverityLevel } from '@sentry/core';
+import { baggageHeaderToDynamicSamplingContext, extractTraceparentData, type Event, type SeverityLevel } from '@sentry/core';
 import { fingerprintOf, statusCodeOf, statusTag } from '../sw/core/reportRules.js';
 import type { BackendReport } from '../sw/protocol.js';
 import { reasonPhrase } from './statusText.js';
@@ -48,8 +48,22 @@ export function reportMessage(r: BackendReport): string {
  * "What an event carries". Pure: the page's scope (user, release, tags) is
  * applied by the Sentry client that captures it.
  */
-/** A span id for the event's place in the request's trace: made from its event id, so every retry of delivery gives the same. */
-const spanIdOf = (eventId: string) => eventId.slice(16, 32);
+/**
+ * The request's trace, from the headers it carried: `sentry-trace` (with the
+ * sampling context of `baggage`'s `sentry-` entries, when it is that trace's),
+ * else W3C `traceparent`. The event's place in it: a span of its own, made
+ * from its event id (so every delivery gives the same), under the request's.
+ */
+function traceContextOf(r: BackendReport): { trace: { trace_id: string; span_id: string; parent_span_id: string }; dsc?: Record<string, unknown> } | undefined {
+  const headers = r.trace;
+  if (!headers) return undefined;
+  const sentry = headers.sentryTrace ? extractTraceparentData(headers.sentryTrace) : undefined;
+  const w3c = /^\s*[0-9a-f]{2}-([0-9a-f]{32})-([0-9a-f]{16})-[0-9a-f]{2}\s*$/i.exec(headers.traceparent ?? '');
+  const [traceId, spanId] = sentry?.traceId && sentry.parentSpanId ? [sentry.traceId, sentry.parentSpanId] : w3c ? [w3c[1]!.toLowerCase(), w3c[2]!.toLowerCase()] : [];
+  if (!traceId || !spanId || /^0+$/.test(traceId) || /^0+$/.test(spanId)) return undefined;
+  const dsc = sentry?.traceId && headers.baggage ? baggageHeaderToDynamicSamplingContext(headers.baggage) : undefined;
+  return { trace: { trace_id: traceId, span_id: r.eventId.slice(16, 32), parent_span_id: spanId }, ...(dsc?.trace_id === traceId && { dsc }) };
+}
 
 export function reportToEvent(r: BackendReport): Event & { event_id: string } {
   const status = statusTag(r.kind, r.status);
@@ -79,12 +93,14 @@ export function reportToEvent(r: BackendReport): Event & { event_id: string } {
   if (r.burst?.suppressed) context.burst_alerts_suppressed = r.burst.suppressed;
   if (r.occurrencesByGateway) context.occurrences_by_gateway = r.occurrencesByGateway;
   if (r.rule !== undefined) context.rule = r.rule;
+  if (r.appEventId !== undefined) context.app_event_id = r.appEventId;
   if (r.occurrences > 1) {
     context.occurrences = r.occurrences;
     context.first_seen = new Date(r.firstSeen).toISOString();
     context.last_seen = new Date(r.lastSeen).toISOString();
   }
   const message = reportMessage(r);
+  const trace = traceContextOf(r);
   return {
     event_id: r.eventId,
     message,
@@ -107,10 +123,8 @@ export function reportToEvent(r: BackendReport): Event & { event_id: string } {
     },
     // The request's own trace, when its headers carried one: the event sits in that trace, beside the backend's
     // spans and errors for the same call, as a child of the request's span. Otherwise the client gives the page's.
-    contexts: r.trace
-      ? { backend_api: context, trace: { trace_id: r.trace.traceId, span_id: spanIdOf(r.eventId), parent_span_id: r.trace.spanId } }
-      : { backend_api: context },
-    ...(r.trace?.dsc && { sdkProcessingMetadata: { dynamicSamplingContext: r.trace.dsc } }),
+    contexts: trace ? { backend_api: context, trace: trace.trace } : { backend_api: context },
+    ...(trace?.dsc && { sdkProcessingMetadata: { dynamicSamplingContext: trace.dsc } }),
     fingerprint: r.burst
       ? ['backend_api', 'burst', r.burst.scope, r.burst.key, r.burst.reason]
       : ['backend_api', ...fingerprintOf(r)],

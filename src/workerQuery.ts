@@ -4,9 +4,10 @@ import { readWorkerOptions, toQuery, WORKER_OPTIONS, type OptionsAt, type Worker
 export type WorkerOptions = Pick<OptionsAt<'register'>, WorkerOptionName>;
 
 /**
- * Turns page options into the worker URL's query, read the way the worker
- * reads them (the same parser and messages). Options other than the worker's
- * are left to the caller.
+ * Turns page options into the worker URL's query: read with the option table
+ * (the same parser and messages as every entry point), then written as the
+ * worker reads them (each option's value as JSON). Options other than the
+ * worker's are left to the caller.
  */
 export function workerQuery(options: WorkerOptions): { query: URLSearchParams; errors: string[] } {
   const given = Object.fromEntries(Object.entries(options).filter(([k]) => (WORKER_OPTIONS as string[]).includes(k)));

@@ -15,9 +15,9 @@ import type { MonitorConfig } from './config.js';
 import type { BeforeReportCallback } from './core/hooks.js';
 import { HealthRecorder } from './health/recorder.js';
 import { RetryTracker } from './observe/retryTracker.js';
-import type { RequestSink } from './observe/watchRequest.js';
-import { zeroStats, type BackendReport, type FailureKind, type WorkerStats } from './protocol.js';
-import { burstKey, foldKey, QuotaGate } from './quota/gate.js';
+import type { Notice, RequestSink } from './observe/watchRequest.js';
+import { zeroStats, type BackendReport, type FailureKind, type FailureNotice, type WorkerStats } from './protocol.js';
+import { burstKey, foldKey, QuotaGate, type Decision } from './quota/gate.js';
 import { buildReport, newEventId, retryAfterOf, type Observation } from './report/buildReport.js';
 import { scrubPreview } from './report/scrub.js';
 import { compileRules, type RuleFacts, type RuleHit } from './rules.js';
@@ -58,6 +58,7 @@ export class Monitor implements RequestSink {
   #rules: (facts: RuleFacts) => RuleHit | undefined;
   #clock: Clock;
   #newId: () => string;
+  #pages: Pages;
   /** Burst scopes that saw a success since the last failure stored: it ends their sustained-5xx episode. */
   #succeeded = new Set<string>();
 
@@ -69,10 +70,11 @@ export class Monitor implements RequestSink {
     this.#newId = options.newId ?? newEventId;
     this.store = options.store ?? new IdbStore();
     this.gate = new QuotaGate(this.config);
+    this.#pages = options.pages ?? swPages;
     this.relay = new Relay({
       store: this.store,
       clock: this.#clock,
-      pages: options.pages ?? swPages,
+      pages: this.#pages,
       gate: this.gate,
       newId: this.#newId,
       online: options.online ?? (() => self.navigator.onLine),
@@ -131,7 +133,7 @@ export class Monitor implements RequestSink {
    * committed, with the event id when an event was stored (so its preview can
    * be added), and never rejects.
    */
-  async capture(o: Observation, clientId: string, extra?: Partial<BackendReport>, notBefore?: number): Promise<string | undefined> {
+  async capture(o: Observation, clientId: string, extra?: Partial<BackendReport>, notBefore?: number, noticed?: (n: Notice) => void): Promise<string | undefined> {
     this.stats.failures++;
     this.stats.storing++;
     try {
@@ -161,7 +163,9 @@ export class Monitor implements RequestSink {
       const scopes = this.health.scopesOf(o.url);
       const succeeded = new Set(this.#succeeded);
       this.#succeeded.clear();
-      let decision;
+      let decision: Decision | undefined;
+      // What the page that made the request may be told of it: the report's event id only when it is an event of its own.
+      const notice = () => noticed?.({ eventId: decision === 'event' ? r.eventId : undefined, method: r.method, url: r.url, endpoint: r.endpoint, kind: r.kind });
       try {
         decision = await this.store.tx(async (tx) => {
           // The time the transaction runs, not when it was asked for (an open may wait): the rate limit counts in order.
@@ -175,8 +179,10 @@ export class Monitor implements RequestSink {
       } catch (err) {
         // Storage refused (quota, private mode, eviction): the failure is kept in memory and offered at once.
         this.#holdInMemory(r, clientId, now, err);
+        notice();
         return undefined;
       }
+      notice();
       this.log('captured', decision, r.url);
       if (decision === 'event') this.stats.reported++;
       this.relay.added();
@@ -205,6 +211,20 @@ export class Monitor implements RequestSink {
     } catch (e) {
       this.internalError(e);
     }
+  }
+
+  /** Tells the tab that made a request that it failed (swPages: a `failed` message to that window); never rejects. */
+  async tell(clientId: string, notice: FailureNotice): Promise<void> {
+    try {
+      await this.#pages.tell?.(clientId, notice);
+    } catch (err) {
+      this.internalError(err);
+    }
+  }
+
+  /** The app's own Sentry event of a failed request's rejection, named on the request's stored report unless a page has it. */
+  appEvent(eventId: string, appEventId: string): Promise<void> {
+    return this.#amend(eventId, ({ report }) => ((report as BackendReport).appEventId = appEventId));
   }
 
   /** The error body's preview, read after the page got its response: added to the stored report unless a page already has it. */

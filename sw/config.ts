@@ -1,13 +1,11 @@
 /**
- * The worker's configuration, read from its script URL's query
- * (`/gatewayz-sw.js?origins=https://api.example.com&timeoutMs=15000`).
- *
- * Pure, and written against the option table (options.ts): the same reading
- * runs in the worker (errors go to the console and the worker then observes
- * nothing) and at every page-side entry point (errors fail the build or are
- * console errors before anything is registered).
+ * The worker's configuration, read from its script URL's query, each option
+ * as JSON (`/gatewayz-sw.js?origins=["https://api.example.com"]&timeoutMs=15000`),
+ * which the page writes after reading every option with the option table
+ * (options.ts). In the worker, errors go to the console and the worker then
+ * observes nothing.
  */
-import { DEFAULT_CONFIG, readWorkerOptions, stringForm, toQuery, WORKER_OPTIONS, type MonitorConfig, type StatusRange, type WorkerOptionName } from './options.js';
+import { DEFAULT_CONFIG, readWorkerQuery, stringForm, toQuery, WORKER_OPTIONS, type MonitorConfig, type StatusRange, type WorkerOptionName } from './options.js';
 
 import { patternToRegExp } from './rules.js';
 
@@ -39,11 +37,12 @@ export interface ConfigResult {
 }
 
 /**
- * Reads the worker's options from their string forms (its URL's query). Unknown
- * options are errors, so a typo never silently falls back to a default.
+ * Reads the worker's options from its URL's query (each value JSON, as
+ * configToQuery writes it). Unknown options are errors, so a typo never
+ * silently falls back to a default.
  */
-export function parseConfig(input: URLSearchParams | Record<string, string | undefined>): ConfigResult {
-  const { values, errors } = readWorkerOptions(input instanceof URLSearchParams ? Object.fromEntries(input) : input);
+export function parseConfig(query: URLSearchParams): ConfigResult {
+  const { values, errors } = readWorkerQuery(query);
   return { config: { ...DEFAULT_CONFIG, ...values }, errors };
 }
 

@@ -444,13 +444,51 @@ function read(input: Record<string, unknown>, at: EntryPoint | 'worker', table: 
 /** The worker options' defaults. */
 export const DEFAULT_CONFIG = /* @__PURE__ */ Object.fromEntries(WORKER_OPTIONS.map((k) => [k, WORKER_TABLE[k].default])) as unknown as MonitorConfig;
 
-/** The worker's URL query for the given worker options, in their string forms; only what differs from the defaults. */
+/**
+ * The worker's URL query for worker options already read (their config
+ * form): each one that differs from its default, as JSON
+ * (`?origins=["https://api.example.com"]&timeoutMs=15000`). The page reads and
+ * validates every option first; the worker then needs no parser of its own
+ * per kind (readWorkerQuery), which keeps it small.
+ */
 export function toQuery(values: Partial<Record<WorkerOptionName, unknown>>): URLSearchParams {
   const q = new URLSearchParams();
   for (const key of WORKER_OPTIONS) {
-    const value = values[key];
-    const raw = value === undefined ? undefined : stringForm(WORKER_TABLE[key].kind, value);
-    if (raw !== undefined && raw !== stringForm(WORKER_TABLE[key].kind, WORKER_TABLE[key].default)) q.set(key, raw);
+    const json = values[key] === undefined ? undefined : JSON.stringify(values[key]);
+    if (json !== undefined && json !== JSON.stringify(WORKER_TABLE[key].default)) q.set(key, json);
   }
   return q;
+}
+
+/**
+ * Reads the worker's URL query (what toQuery wrote): each value is JSON of
+ * its option's config form. Checked for what the worker relies on, the
+ * option's name, its value's type (as its default's) and a whole number's
+ * range; the rest was validated by the page that wrote the URL. A URL written
+ * by hand with a mistake in it gets an error naming the option, and the
+ * worker then observes nothing.
+ */
+export function readWorkerQuery(query: URLSearchParams): ReadOptions {
+  const values: Record<string, unknown> = {};
+  const errors: string[] = [];
+  for (const [key, raw] of query) {
+    const spec = (WORKER_TABLE as Record<string, OptionSpec>)[key];
+    let value: unknown;
+    try {
+      value = JSON.parse(raw);
+    } catch {
+      /* reported below */
+    }
+    const range = spec?.range;
+    const ok =
+      spec &&
+      value !== undefined &&
+      typeof value === typeof spec.default &&
+      Array.isArray(value) === Array.isArray(spec.default) &&
+      value !== null &&
+      (!range || (Number.isInteger(value) && (value as number) >= range[0] && (value as number) <= range[1]));
+    if (ok) values[key] = value;
+    else errors.push(`gatewayz-sw-monitor: ${spec ? `option "${key}" is invalid: ${JSON.stringify(raw)}` : `unknown option "${key}"`}${terse ? '' : ` in the worker's URL; it holds each option as JSON (see the README's Configuration)`}.`);
+  }
+  return { values, errors };
 }

@@ -75,8 +75,8 @@ export interface BackendReport {
   rule?: number;
   /** Fingerprint parts a rule added (a level rule adds `level:<level>`): such failures fold apart from the rest. */
   fingerprintExtra?: string[];
-  /** The trace the request carried (`sentry-trace` with `baggage`, or `traceparent`): the event joins it. */
-  trace?: { traceId: string; spanId: string; sampled?: boolean; dsc?: Record<string, string> };
+  /** The trace headers the request carried (`baggage`: its `sentry-` entries only), as they came: the event joins that trace. */
+  trace?: { sentryTrace?: string; traceparent?: string; baggage?: string };
   /** For burst: what passed which threshold. */
   burst?: {
     scope: 'gateway' | 'endpoint';
@@ -90,6 +90,25 @@ export interface BackendReport {
   lastSeen: number;
   /** The scope of the page that made the request, when its bridge said what it was. */
   page?: PageScope;
+  /** The event the app's own Sentry made of this request's rejection (its `TypeError: Failed to fetch`), when the page matched it to this report alone. */
+  appEventId?: string;
+}
+
+/**
+ * Told to the tab whose request failed, after the write-ahead and before the
+ * rejection reaches it, so the app's own Sentry event of that rejection can
+ * name the request (src/networkErrors.ts).
+ */
+export interface FailureNotice {
+  /** The stored report's event id; absent when the failure was folded into an earlier report or held back. */
+  eventId?: string;
+  method: string;
+  /** Scrubbed, as in the report. */
+  url: string;
+  endpoint: string;
+  kind: FailureKind;
+  /** Epoch ms, when the worker told the page. */
+  at: number;
 }
 
 /** What health counts failures by: the report kinds, and the failures storage refused. */
@@ -161,6 +180,8 @@ export type WorkerMessage =
   | { source: typeof PROTOCOL_SOURCE; v: number; type: 'reports'; payload: { reports: BackendReport[]; health?: HealthReport[]; respondBy?: number } }
   | { source: typeof PROTOCOL_SOURCE; v: number; type: 'hello'; payload: WorkerInfo }
   | { source: typeof PROTOCOL_SOURCE; v: number; type: 'stats'; payload: WorkerStats }
+  /** One of this tab's requests failed (its rejection follows): see FailureNotice. */
+  | { source: typeof PROTOCOL_SOURCE; v: number; type: 'failed'; payload: FailureNotice }
   /** The worker sees a page whose bridge it does not know (a worker that forgot it, a page restored from the back/forward cache): say hello. */
   | { source: typeof PROTOCOL_SOURCE; v: number; type: 'greet'; payload: Record<string, never> };
 
@@ -188,7 +209,9 @@ export type PageMessage =
   /** Sent on a batch's port the moment the page gets it, before Sentry is asked: a page that says nothing is frozen or gone. */
   | { source: typeof PROTOCOL_SOURCE; v: number; type: 'received'; payload: Record<string, never> }
   | { source: typeof PROTOCOL_SOURCE; v: number; type: 'stats'; payload: Record<string, never> }
-  | { source: typeof PROTOCOL_SOURCE; v: number; type: 'flush'; payload: Record<string, never> };
+  | { source: typeof PROTOCOL_SOURCE; v: number; type: 'flush'; payload: Record<string, never> }
+  /** The app's own Sentry event of a failed request's rejection: added to the stored report `eventId` unless a page has it. */
+  | { source: typeof PROTOCOL_SOURCE; v: number; type: 'appEvent'; payload: { eventId: string; appEventId: string } };
 
 type Payload<M, T> = M extends { type: T; payload: infer P } ? P : never;
 
@@ -214,10 +237,12 @@ const num = (x: unknown): x is number => typeof x === 'number' && Number.isFinit
 const optStr = (x: unknown) => x === undefined || str(x);
 const optNum = (x: unknown) => x === undefined || num(x);
 
+const isEventId = (x: unknown): x is string => str(x) && /^[0-9a-f]{32}$/.test(x);
+
 export function isBackendReport(x: unknown): x is BackendReport {
   if (!isRecord(x)) return false;
   return (
-    str(x.eventId) && /^[0-9a-f]{32}$/.test(x.eventId) &&
+    isEventId(x.eventId) &&
     str(x.kind) && KINDS.includes(x.kind) &&
     (x.level === 'error' || x.level === 'warning' || x.level === 'info') &&
     str(x.method) && str(x.url) && str(x.endpoint) && str(x.gateway) &&
@@ -227,9 +252,9 @@ export function isBackendReport(x: unknown): x is BackendReport {
     optStr(x.responsePreview) && optStr(x.errorMessage) && optNum(x.streamBytes) && optNum(x.streamEvents) &&
     optNum(x.lateStatus) && optNum(x.lateAfterMs) && optNum(x.rule) &&
     (x.fingerprintExtra === undefined || (Array.isArray(x.fingerprintExtra) && x.fingerprintExtra.every(str))) &&
-    (x.trace === undefined || (isRecord(x.trace) && str(x.trace.traceId) && str(x.trace.spanId) && (x.trace.dsc === undefined || isRecord(x.trace.dsc)))) &&
+    (x.trace === undefined || (isRecord(x.trace) && optStr(x.trace.sentryTrace) && optStr(x.trace.traceparent) && optStr(x.trace.baggage))) &&
     (x.burst === undefined || (isRecord(x.burst) && str(x.burst.key) && num(x.burst.count))) &&
-    num(x.occurrences) && optNum(x.heldBack) &&
+    num(x.occurrences) && optNum(x.heldBack) && optStr(x.appEventId) &&
     (x.occurrencesByGateway === undefined || (isRecord(x.occurrencesByGateway) && Object.values(x.occurrencesByGateway).every(num))) && num(x.firstSeen) && num(x.lastSeen) &&
     (x.page === undefined || isPageScope(x.page))
   );
@@ -273,6 +298,10 @@ export function parseWorkerMessage(data: unknown): { message: WorkerMessage } | 
       return num(p.observed) && num(p.failures) && num(p.internalErrors) ? { message: data as WorkerMessage } : null;
     case 'greet':
       return { message: data as WorkerMessage };
+    case 'failed':
+      return str(p.method) && str(p.url) && str(p.endpoint) && str(p.kind) && KINDS.includes(p.kind) && num(p.at) && (p.eventId === undefined || isEventId(p.eventId))
+        ? { message: data as WorkerMessage }
+        : null;
     default:
       return null;
   }
@@ -295,6 +324,8 @@ export function parsePageMessage(data: unknown): PageMessage | null {
     case 'flush':
     case 'received':
       return data as PageMessage;
+    case 'appEvent':
+      return isEventId(p.eventId) && isEventId(p.appEventId) ? (data as PageMessage) : null;
     default:
       return null;
   }

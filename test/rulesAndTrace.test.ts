@@ -102,40 +102,40 @@ describe('rules in the write-ahead', () => {
 describe('trace linking', () => {
   const traceId = '0af7651916cd43dd8448eb211c80319c';
   const spanId = 'b7ad6b7169203331';
+  const EVENT_ID = 'a'.repeat(16) + 'b'.repeat(16);
+  /** A failed request with these headers, through the worker's report and the page's event. */
+  const eventFor = (h: Record<string, string>) => reportToEvent(buildReport(observation('/v1/models', 503, undefined, headers(h)), DEFAULT_CONFIG, EVENT_ID));
 
-  it('reads sentry-trace, with the sentry- entries of baggage as the sampling context', () => {
-    expect(
-      traceOf(headers({ 'sentry-trace': `${traceId}-${spanId}-1`, baggage: `other=x,sentry-trace_id=${traceId},sentry-public_key=pk,sentry-release=app%401.0,sentry-sampled=true,sentry-unknown=z` })),
-    ).toEqual({ traceId, spanId, sampled: true, dsc: { trace_id: traceId, public_key: 'pk', release: 'app@1.0', sampled: 'true' } });
-    // A baggage of another trace is not this request's sampling context.
-    expect(traceOf(headers({ 'sentry-trace': `${traceId}-${spanId}`, baggage: 'sentry-trace_id=ffffffffffffffffffffffffffffffff' }))).toEqual({ traceId, spanId });
-  });
-
-  it('reads W3C traceparent (its sampled flag too); sentry-trace wins when both are there', () => {
-    expect(traceOf(headers({ traceparent: `00-${traceId}-${spanId}-01` }))).toEqual({ traceId, spanId, sampled: true });
-    expect(traceOf(headers({ traceparent: `00-${traceId}-${spanId}-00` }))).toEqual({ traceId, spanId, sampled: false });
-    expect(traceOf(headers({ traceparent: `00-${'1'.repeat(32)}-${'2'.repeat(16)}-01`, 'sentry-trace': `${traceId}-${spanId}` }))).toEqual({ traceId, spanId });
-  });
-
-  it('ignores what is not a trace header: malformed, all-zero ids, none', () => {
-    expect(traceOf(headers({ 'sentry-trace': 'nonsense' }))).toBeUndefined();
-    expect(traceOf(headers({ traceparent: `00-${'0'.repeat(32)}-${spanId}-01` }))).toBeUndefined();
-    expect(traceOf(headers({ traceparent: `00-${traceId}-${'0'.repeat(16)}-01` }))).toBeUndefined();
-    expect(traceOf(headers({}))).toBeUndefined();
+  it('the worker keeps the trace headers as they came, and of baggage only its sentry- entries', () => {
+    expect(traceOf(headers({ 'sentry-trace': `${traceId}-${spanId}-1`, baggage: `other=user-42, sentry-trace_id=${traceId},vendor=x,sentry-release=app%401.0` }))).toEqual({
+      sentryTrace: `${traceId}-${spanId}-1`,
+      baggage: ` sentry-trace_id=${traceId},sentry-release=app%401.0`,
+    });
+    expect(traceOf(headers({ traceparent: `00-${traceId}-${spanId}-01`, baggage: 'other=1' }))).toEqual({ traceparent: `00-${traceId}-${spanId}-01` });
+    expect(traceOf(headers({ baggage: `sentry-trace_id=${traceId}` }))).toBeUndefined();
     expect(traceOf(undefined)).toBeUndefined();
   });
 
-  it("the event's trace context is the request's trace, as a child of the request's span, the same on every delivery", () => {
-    const r = buildReport(observation('/v1/models', 503, undefined, headers({ 'sentry-trace': `${traceId}-${spanId}-1`, baggage: `sentry-trace_id=${traceId},sentry-environment=prod` })), DEFAULT_CONFIG, 'a'.repeat(16) + 'b'.repeat(16));
-    const event = reportToEvent(r);
+  it("sentry-trace: the event's trace context is that trace, a child of the request's span, the same on every delivery; baggage gives the sampling context", () => {
+    const event = eventFor({ 'sentry-trace': `${traceId}-${spanId}-1`, baggage: `sentry-trace_id=${traceId},sentry-environment=prod,sentry-public_key=pk` });
     expect(event.contexts?.trace).toEqual({ trace_id: traceId, parent_span_id: spanId, span_id: 'b'.repeat(16) });
-    expect(event.sdkProcessingMetadata).toEqual({ dynamicSamplingContext: { trace_id: traceId, environment: 'prod' } });
-    expect(reportToEvent(r)).toEqual(event);
+    expect(event.sdkProcessingMetadata).toEqual({ dynamicSamplingContext: { trace_id: traceId, environment: 'prod', public_key: 'pk' } });
+    expect(eventFor({ 'sentry-trace': `${traceId}-${spanId}-1`, baggage: `sentry-trace_id=${traceId},sentry-environment=prod,sentry-public_key=pk` }).contexts?.trace).toEqual(event.contexts?.trace);
+    // A baggage of another trace is not this request's sampling context.
+    expect(eventFor({ 'sentry-trace': `${traceId}-${spanId}`, baggage: 'sentry-trace_id=ffffffffffffffffffffffffffffffff' }).sdkProcessingMetadata).toBeUndefined();
   });
 
-  it('without a trace header the event carries none of its own (the client gives the page\'s)', () => {
-    const event = reportToEvent(makeReport({}));
-    expect(event.contexts?.trace).toBeUndefined();
-    expect(event.sdkProcessingMetadata).toBeUndefined();
+  it('W3C traceparent, when there is no sentry-trace; sentry-trace wins when both are there', () => {
+    expect(eventFor({ traceparent: `00-${traceId}-${spanId}-01` }).contexts?.trace).toEqual({ trace_id: traceId, parent_span_id: spanId, span_id: 'b'.repeat(16) });
+    expect(eventFor({ traceparent: `00-${'1'.repeat(32)}-${'2'.repeat(16)}-01`, 'sentry-trace': `${traceId}-${spanId}` }).contexts?.trace).toMatchObject({ trace_id: traceId, parent_span_id: spanId });
+  });
+
+  it('what is not a trace header gives the event no trace of its own (the client gives the page\'s)', () => {
+    for (const h of [{ 'sentry-trace': 'nonsense' }, { traceparent: `00-${'0'.repeat(32)}-${spanId}-01` }, { traceparent: `00-${traceId}-${'0'.repeat(16)}-01` }, {}]) {
+      const event = eventFor(h);
+      expect(event.contexts?.trace, JSON.stringify(h)).toBeUndefined();
+      expect(event.sdkProcessingMetadata).toBeUndefined();
+    }
+    expect(reportToEvent(makeReport({})).contexts?.trace).toBeUndefined();
   });
 });

@@ -1,26 +1,25 @@
 /**
- * Per-endpoint timeouts (issue 15): the `timeouts` option as the worker URL
- * and the script tag carry it, its validation, and which timeout each
+ * Per-endpoint timeouts: the `timeouts` option as the script tag (its string
+ * form) and the worker URL (JSON) carry it, its validation, and which timeout each
  * endpoint template gets.
  */
 import { describe, expect, it } from 'vitest';
 import { configToQuery, DEFAULT_CONFIG, DEFAULT_TIMEOUTS, parseConfig, timeoutOf, timeoutsToString } from '../sw/config.js';
+import { readOptions } from '../sw/options.js';
 import { buildReport } from '../sw/report/buildReport.js';
 import { workerQuery } from '../src/workerQuery.js';
 import gatewayzMonitor from '../src/vite.js';
 
 describe('the timeouts option', () => {
   it('reads "pattern:ms" pairs, a pattern with ":" of its own included', () => {
-    const { config, errors } = parseConfig(new URLSearchParams({ timeouts: '/v1/chat/completions:90000, /v1/images/*:180000,/v1beta/models/{id}:generateContent:60000' }));
+    const { values, errors } = readOptions({ timeouts: '/v1/chat/completions:90000, /v1/images/*:180000,/v1beta/models/{id}:generateContent:60000' }, 'tag');
     expect(errors).toEqual([]);
-    expect(config.timeouts).toEqual({ '/v1/chat/completions': 90000, '/v1/images/*': 180000, '/v1beta/models/{id}:generateContent': 60000 });
-    // The rest of the config keeps its defaults.
-    expect({ ...config, timeouts: {} }).toEqual(DEFAULT_CONFIG);
+    expect(values).toEqual({ timeouts: { '/v1/chat/completions': 90000, '/v1/images/*': 180000, '/v1beta/models/{id}:generateContent': 60000 } });
   });
 
   it('defaults to none of yours; an empty value is none too', () => {
     expect(parseConfig(new URLSearchParams()).config.timeouts).toEqual({});
-    expect(parseConfig(new URLSearchParams('timeouts=')).config.timeouts).toEqual({});
+    expect(readOptions({ timeouts: '' }, 'tag').values).toEqual({ timeouts: {} });
   });
 
   const FIX = 'write endpoint:milliseconds pairs (1 to 600000), like "/v1/chat/completions:120000,/v1/images/*:180000".';
@@ -36,9 +35,9 @@ describe('the timeouts option', () => {
     ['/v1/chat:600001', 'has "/v1/chat:600001"'],
     ['/v1/models:5000,/v1/chat:2h', 'has "/v1/chat:2h"'],
   ])('%s is an error naming the option, the value and the fix, and none of it is used', (raw, what) => {
-    const { config, errors } = parseConfig(new URLSearchParams({ timeouts: raw }));
+    const { values, errors } = readOptions({ timeouts: raw }, 'tag');
     expect(errors).toEqual([`gatewayz-sw-monitor: option "timeouts" ${what}; ${FIX}`]);
-    expect(config.timeouts).toEqual({});
+    expect(values).toEqual({});
   });
 
   it('round-trips through configToQuery and workerQuery, written only when set', () => {
@@ -46,14 +45,14 @@ describe('the timeouts option', () => {
     const timeouts = { '/v1/chat/completions': 120000, '/v1/images/*': 180000 };
     expect(timeoutsToString(timeouts)).toBe('/v1/chat/completions:120000,/v1/images/*:180000');
     const q = configToQuery({ ...DEFAULT_CONFIG, timeouts });
-    expect(q.get('timeouts')).toBe('/v1/chat/completions:120000,/v1/images/*:180000');
+    expect(q.get('timeouts')).toBe('{"/v1/chat/completions":120000,"/v1/images/*":180000}');
     expect(parseConfig(q).config.timeouts).toEqual(timeouts);
     // A page passes an object (the integration, the plugin) or the string (data-timeouts); both reach the worker the same.
     const fromObject = workerQuery({ origins: ['https://api.example'], timeouts });
     const fromString = workerQuery({ origins: ['https://api.example'], timeouts: '/v1/chat/completions:120000,/v1/images/*:180000' });
     expect(fromObject.errors).toEqual([]);
     expect(fromString.errors).toEqual([]);
-    expect(fromObject.query.get('timeouts')).toBe('/v1/chat/completions:120000,/v1/images/*:180000');
+    expect(fromObject.query.get('timeouts')).toBe('{"/v1/chat/completions":120000,"/v1/images/*":180000}');
     expect(fromString.query.toString()).toBe(fromObject.query.toString());
   });
 

@@ -7,13 +7,18 @@ export const BUDGETS: Array<[file: string, maxGzipBytes: number, what: string]> 
   // 12 KiB, 3 KiB more for scrubbing secrets of formats it has never seen (JSON walk, entropy, URL and scheme
   // rules), and 1.5 KiB for exactly-once at the edges (the kill switch's drain, an update's takeover, counts carried
   // past a dropped event, failures held in memory when storage refuses, pacing by what Sentry took, greeting
-  // unknown pages), less what leaving the option errors' long explanations to the page saved.
-  ['dist/gatewayz-sw.js', 16.5 * 1024, 'the worker script'],
+  // unknown pages), less what leaving the option errors' long explanations to the page saved. Then half a KiB for
+  // the rules option (compiled once, applied in the write-ahead), trace headers kept for the page to read, and
+  // layers that point one way (about 170 bytes of it); the worker reads its URL as JSON the page wrote after
+  // validating it (sw/options.ts, readWorkerQuery), so it carries no option parser and no rules reader (-1.3 KiB).
+  // (The 15 KiB target is missed: see the README's size table.)
+  ['dist/gatewayz-sw.js', 17 * 1024, 'the worker script'],
   // 5 KiB, half a KiB for exactly-once (the page deletes what Sentry took from the outbox itself, joins a send
   // under way, pauses for Sentry's Retry-After, reports drops, greets again, says when an update waits).
   // Then half a KiB for reading every option through the one option table (sw/options.ts): the page options' rows,
-  // and one message per mistake, the same as every other entry point's.
-  ['dist/bridge.min.js', 6 * 1024, 'the page bridge, without @sentry/browser'],
+  // and one message per mistake, the same as every other entry point's; and 1.2 KiB for the rules reader with its
+  // messages (an app's bundler takes this file, so a mistake is explained in full, at once, in the app's console).
+  ['dist/bridge.min.js', 7.25 * 1024, 'the page bridge, without @sentry/browser'],
   // The script tag's file: it registers the worker and runs the bridge, nothing more; what talks to Sentry is
   // loaded beside it when the first report must go out. It was 30 KiB with its own client, then 5.9 KiB; reading
   // every attribute with the option table's reader (sw/options.ts) added 0.6 KiB, and the rules reader

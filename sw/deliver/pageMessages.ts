@@ -1,6 +1,6 @@
 /**
  * The worker's side of the page protocol: answers the pages' messages (hello,
- * then what waits; scope; stats; flush), and takes part in updates.
+ * then what waits; scope; stats; flush; the app's event of a failed request), and takes part in updates.
  */
 import { PROTOCOL_VERSION, parsePageMessage, workerMessage, zeroStats, type WorkerInfo, type WorkerStats } from '../protocol.js';
 import type { Relay } from './relay.js';
@@ -15,6 +15,8 @@ export interface PageMessageTarget {
   readonly relay: Relay;
   currentStats(): Promise<WorkerStats>;
   internalError(err: unknown): void;
+  /** The app's own Sentry event of a failed request's rejection, to add to that request's report (`appEvent`). */
+  appEvent?(eventId: string, appEventId: string): Promise<void>;
 }
 
 /**
@@ -66,6 +68,9 @@ export function handlePageMessage(target: PageMessageTarget | undefined, event: 
       case 'flush':
         await target?.relay.asked(source.id);
         port?.postMessage(workerMessage('stats', await stats()));
+        break;
+      case 'appEvent':
+        await target?.appEvent?.(msg.payload.eventId, msg.payload.appEventId);
         break;
       case 'ack':
       case 'received':

@@ -21,7 +21,7 @@
  */
 import type { Clock, OutboxRecord, Store, Tx } from '../core/store.js';
 import { mergeWindows } from '../health/aggregate.js';
-import type { BackendReport, HealthReport, PageScope } from '../protocol.js';
+import type { BackendReport, FailureNotice, HealthReport, PageScope } from '../protocol.js';
 import { foldKey, RATE_WINDOW_MS, type QuotaGate } from '../quota/gate.js';
 
 /** How long a page has to say it received a batch. */
@@ -77,6 +77,8 @@ export interface Pages {
   offer(pageId: string, records: OutboxRecord[], respondBy: number, ackBy: number, received: () => void): Promise<OfferResult>;
   /** Asks a page whose bridge the worker does not know to say hello. */
   greet?(pageId: string): void;
+  /** Tells a page which of its requests failed, before the rejection reaches it (a `failed` message). */
+  tell?(pageId: string, notice: FailureNotice): Promise<void>;
 }
 
 interface Bridge {

@@ -57,4 +57,8 @@ export const swPages: Pages = {
   greet(pageId) {
     void self.clients.get(pageId).then((client) => client?.postMessage(workerMessage('greet', {})));
   },
+
+  async tell(pageId, notice) {
+    (await self.clients.get(pageId))?.postMessage(workerMessage('failed', notice));
+  },
 };

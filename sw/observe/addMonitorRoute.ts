@@ -32,8 +32,9 @@ export function monitorHandler(monitor: RequestSink): RouteHandlerCallback {
     try {
       response = await fetch(request);
     } catch (error) {
-      // The page aborted (where an engine passes that on): its own doing, not a failure.
-      await (request.signal.aborted ? watch.ended() : watch.failed(error));
+      // Stored, and the page told which request failed, before the rejection goes on. The page aborted (where an
+      // engine passes that on): its own doing, not a failure (unless the worker had reported it as a timeout).
+      await watch.failed(error, request.signal.aborted);
       throw error;
     }
     return watch.responded(response);

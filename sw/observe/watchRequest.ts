@@ -1,5 +1,5 @@
 import { timeoutOf, type MonitorConfig } from '../config.js';
-import type { BackendReport, FailureKind } from '../protocol.js';
+import type { BackendReport, FailureKind, FailureNotice } from '../protocol.js';
 import type { Observation } from '../report/buildReport.js';
 import { classify, type Outcome } from '../report/classify.js';
 import { isTextual, readPreview } from './readPreview.js';
@@ -28,8 +28,13 @@ export interface RequestSink {
   observe(url: string, status: number, durationMs: number, failure: FailureKind | undefined, countRequest?: boolean): void;
   /** A timed-out request was answered after all: counted for health beside its timeout. */
   late(url: string): void;
-  /** The write-ahead: stores a failure; resolves (never rejects) with its event id when it made an event. */
-  capture(o: Observation, clientId: string, extra?: Partial<BackendReport>, notBefore?: number): Promise<string | undefined>;
+  /**
+   * The write-ahead: stores a failure; resolves (never rejects) with its event id when it made an event.
+   * `noticed`: handed what the page may be told of it, once it is stored (not when a rule or hook dropped it).
+   */
+  capture(o: Observation, clientId: string, extra?: Partial<BackendReport>, notBefore?: number, noticed?: (n: Notice) => void): Promise<string | undefined>;
+  /** Tells the tab that made a request that it failed, before its rejection goes on; never rejects. */
+  tell(clientId: string, notice: FailureNotice): Promise<void>;
   /** The error body's preview, read after the page got its response, added to the stored report. */
   addPreview(eventId: string, preview: string | undefined, headers?: { get(name: string): string | null }): Promise<void>;
   /** A timed-out request's late answer, added to its stored report. */
@@ -37,6 +42,9 @@ export interface RequestSink {
   /** An exception inside the monitor: counted, logged, never rethrown. */
   internalError(err: unknown): void;
 }
+
+/** What a failure's notice says, but when. */
+export type Notice = Omit<FailureNotice, 'at'>;
 
 /** One request on its way: what the standalone route handler and the Workbox plugin both report through. */
 export interface RequestWatch {
@@ -47,8 +55,13 @@ export interface RequestWatch {
    * body's preview is read afterwards from a clone.
    */
   responded(response: Response): Response | Promise<Response>;
-  /** The fetch rejected: stored before the rejection reaches the page. */
-  failed(error: unknown): Promise<void>;
+  /**
+   * The fetch rejected: stored, and the page told which request failed (a
+   * `failed` message), before the rejection reaches it. `aborted`: the page
+   * aborted it, which is no failure; but when the worker had already reported
+   * it as a timeout, the page is told that timeout's report.
+   */
+  failed(error: unknown, aborted?: boolean): Promise<void>;
   /** The request ended without a fetch (a strategy answered from its cache): stop the timer. */
   ended(): void;
 }
@@ -73,6 +86,10 @@ export function watchRequest(m: RequestSink, request: Request, clientId: string,
   let timeoutMs = m.config.timeoutMs;
   /** Set when the timer fired: the timeout's capture, resolving to its event id when it made an event. */
   let timedOut: Promise<string | undefined> | undefined;
+  /** What the page is told when the request's rejection goes on: set once its failure is stored. */
+  let notice: Notice | undefined;
+  const noticed = (n: Notice) => (notice = n);
+  const tell = () => (notice ? m.tell(clientId, { ...notice, at: Date.now() }) : undefined);
   m.watching();
 
   const observation = (outcome: Outcome, response?: Response): Observation => ({
@@ -99,7 +116,7 @@ export function watchRequest(m: RequestSink, request: Request, clientId: string,
       try {
         const now = Date.now();
         // First: from here on, an answer is late.
-        waitUntil((timedOut = m.capture(observation({ type: 'timeout' }), clientId)));
+        waitUntil((timedOut = m.capture(observation({ type: 'timeout' }), clientId, undefined, undefined, noticed)));
         m.retries.failed(key, retries, now);
         m.observe(request.url, 0, now - startedAt, 'timeout');
       } catch (err) {
@@ -165,19 +182,18 @@ export function watchRequest(m: RequestSink, request: Request, clientId: string,
       }
     },
 
-    failed(error) {
+    failed(error, aborted) {
       clearTimeout(timer);
-      if (timedOut) return Promise.resolve();
+      // Already reported as a timeout: the page aborted it (or it failed) after that; no second report.
+      if (timedOut) return timedOut.then(tell);
+      if (aborted) return Promise.resolve();
       try {
         const now = Date.now();
         m.retries.failed(key, retries, now);
         const obs = observation({ type: 'rejected', online: self.navigator.onLine });
         obs.errorMessage = describe(error);
         m.observe(request.url, 0, now - startedAt, obs.classification.kind);
-        return m.capture(obs, clientId).then(
-          () => undefined,
-          () => undefined,
-        );
+        return m.capture(obs, clientId, undefined, undefined, noticed).then(tell);
       } catch (err) {
         m.internalError(err);
         return Promise.resolve();
