@@ -133,7 +133,7 @@ test.describe('a Vite app with only the plugin line', () => {
 });
 
 test.describe('a static site with only the script tag', () => {
-  /** The static site as deployed: its HTML, and the two prebuilt files copied beside it. */
+  /** The static site as deployed: its HTML, and the prebuilt files copied beside it (the README's cp line). */
   const startStaticSite = (api: GatewaySimulator, sentry: SentryRecorder) =>
     startSiteServer(
       [
@@ -141,6 +141,7 @@ test.describe('a static site with only the script tag', () => {
         ['/gatewayz-sw.js', `${dist}gatewayz-sw.js`],
         ['/gatewayz-sentry.js', `${dist}gatewayz-sentry.js`],
         ['/gatewayz-deliver.js', `${dist}gatewayz-deliver.js`],
+        ['/gatewayz-options.js', `${dist}gatewayz-options.js`],
         ['/', here('sites/static-site/')],
       ],
       { vars: { API_ORIGIN: api.origin, SENTRY_DSN: sentry.dsn, ENABLED: 'true' } },
