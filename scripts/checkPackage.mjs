@@ -49,6 +49,7 @@ try {
     for (const [name] of readFileSync(join(root, file), 'utf8').matchAll(/gatewayz-[\w-]+\.js\b/g)) {
       served.add(name);
       if (!files.has(`dist/${name}`)) problems.push(`${file} loads or serves ${name}, but dist/${name} is not in the tarball: add it to "files" in package.json.`);
+      if (pkg.exports?.[`./${name}`] !== `./dist/${name}`) problems.push(`${file} loads or serves ${name}, but package.json's "exports" has no "./${name}": "./dist/${name}" (an app that copies it imports it by that path).`);
     }
   }
 

@@ -23,12 +23,13 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { readOptions, type OptionsAt } from '../sw/options.js';
+import { DISABLED_WORKER_FILE, SERVED_FILES, WORKER_FILE } from './prebuiltFiles.js';
 
 /** withGatewayzMonitor's options: its rows of the README's option table (sw/options.ts). */
 export type GatewayzMonitorNextOptions = OptionsAt<'next'>;
 
 /** The files written into `public/`, by the name they are served at. */
-export const NEXT_PUBLIC_FILES = ['gatewayz-sw.js', 'gatewayz-register.js', 'gatewayz-sentry.js', 'gatewayz-deliver.js', 'gatewayz-options.js'] as const;
+export const NEXT_PUBLIC_FILES = SERVED_FILES;
 
 const LOG = '[gatewayz-sw-monitor]';
 
@@ -60,8 +61,8 @@ function writeIfChanged(path: string, content: string): void {
 export function writeGatewayzPublicFiles(options: GatewayzMonitorNextOptions = {}): string {
   const publicDir = join(resolve(options.dir ?? process.cwd()), 'public');
   mkdirSync(publicDir, { recursive: true });
-  const worker = prebuilt(options.enabled === false ? 'gatewayz-sw-disabled.js' : 'gatewayz-sw.js');
-  writeIfChanged(join(publicDir, 'gatewayz-sw.js'), worker);
+  const worker = prebuilt(options.enabled === false ? DISABLED_WORKER_FILE : WORKER_FILE);
+  writeIfChanged(join(publicDir, WORKER_FILE), worker);
   for (const name of NEXT_PUBLIC_FILES.slice(1)) writeIfChanged(join(publicDir, name), prebuilt(name));
   return publicDir;
 }

@@ -17,14 +17,11 @@ import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Plugin, ResolvedConfig } from 'vite';
 import { attributeOf, OPTIONS, readOptions, stringForm, type OptionsAt } from '../sw/options.js';
+import { DISABLED_WORKER_FILE, REGISTER_FILE, SERVED_FILES, WORKER_FILE } from './prebuiltFiles.js';
 
 /** The plugin's options: its rows of the README's option table (sw/options.ts). */
 export type GatewayzMonitorPluginOptions = OptionsAt<'vite'>;
 
-const WORKER_FILE = 'gatewayz-sw.js';
-const REGISTER_FILE = 'gatewayz-register.js';
-/** Loaded by the register script, from its own folder, only when a report must go out, or (the last) when an attribute is invalid. */
-const LAZY_FILES = ['gatewayz-sentry.js', 'gatewayz-deliver.js', 'gatewayz-options.js'];
 
 /** Fails loudly at config load: the option, the value, and the fix (the same words as at every entry point). */
 export function validatePluginOptions(options: GatewayzMonitorPluginOptions): void {
@@ -43,10 +40,10 @@ export default function gatewayzMonitor(options: GatewayzMonitorPluginOptions = 
   validatePluginOptions(options);
   const enabled = options.enabled !== false;
   let base = '/';
-  const names = [WORKER_FILE, REGISTER_FILE, ...LAZY_FILES];
+  const names: readonly string[] = SERVED_FILES;
   // Disabled, the served worker is the kill-switch build: a browser that has the
   // monitor installs it at its next update check, and it unregisters itself.
-  const read = (name: string) => readPrebuilt(name === WORKER_FILE && !enabled ? 'gatewayz-sw-disabled.js' : name);
+  const read = (name: string) => readPrebuilt(name === WORKER_FILE && !enabled ? DISABLED_WORKER_FILE : name);
   const serve = (req: IncomingMessage, res: ServerResponse, next: () => void) => {
     const path = (req.url ?? '').split('?')[0];
     const name = path?.startsWith(base) ? path.slice(base.length) : undefined;
