@@ -21,6 +21,8 @@ export const FEATURES = {
   unwatched: "Requests to unwatched origins that reach the worker's fetch handler",
   abort_signal: "Page aborts its fetch: the worker's `FetchEvent.request.signal` aborts",
   abort_upstream: "Page aborts its fetch: the monitor's request to the API is cancelled",
+  rules: "Rules (`data-rules` / the plugin's `rules`): an ignored 404 makes no event but is counted; a level rule makes an `info` event folded apart",
+  trace: 'A failure on a request carrying `traceparent`, or `sentry-trace` with `baggage`: the event is on that trace, the header reaches the API unchanged',
 } as const;
 
 export type FeatureId = keyof typeof FEATURES;

@@ -18,7 +18,7 @@ import { blobBytes, sha256, type FaultRule } from '../servers/gatewaySimulator.j
 import type { EngineDriver, EngineName, LaunchOptions } from './drivers/types.js';
 import type { FeatureId } from './features.js';
 import { abortFetch, askProbe, call, callAll, controlState, flush, hashAll, readStream, readThenCancel, startFetch, stats, updateWorker, workerInfo, type CallResult } from './page.js';
-import { load, TIMEOUT_MS, type FailOpenMode, type Site, type SitePath, type World } from './world.js';
+import { load, startSite as startSiteWith, TIMEOUT_MS, type FailOpenMode, type Site, type SiteOptions, type SitePath, type World } from './world.js';
 
 export interface ScenarioContext {
   engine: EngineName;
@@ -702,4 +702,135 @@ const fallbacks: Scenario = {
   },
 };
 
-export const SCENARIOS: Scenario[] = [classify, offline, bodies, streamError, stopReading, delivery, killSwitch, secrets, failOpen, fallbacks];
+/**
+ * A site started with options of its own (`data-rules` on the tag, the Vite plugin's `rules`), for the length of
+ * `fn`: the page leaves it before it closes.
+ */
+async function withSiteOptions<T>(driver: EngineDriver, world: World, path: SitePath, options: SiteOptions, fn: (site: Site) => Promise<T>): Promise<T> {
+  const site = await startSiteWith(world, path, options);
+  try {
+    return await fn(site);
+  } finally {
+    await driver.goto('about:blank').catch(() => {});
+    await site.close();
+  }
+}
+
+const rules: Scenario = {
+  id: 'rules',
+  title: 'rules: an ignored 404 makes no event but is counted; a 504 through the flaky gateway is an info event folded apart; through another gateway it stays an error',
+  perSite: true,
+  features: ['rules'],
+  async run({ world, driver, tag, site: path, record }) {
+    const { api, sim } = world;
+    const flaky = `${tag}-flaky`;
+    const RULES = [
+      { match: { endpoint: '/v1/legacy/*', status: 404 }, action: 'ignore' },
+      { match: { gateway: flaky, status: 504 }, level: 'info' },
+    ];
+    await withSiteOptions(driver, world, path!, { rules: RULES }, async (site) => {
+      await loaded(driver, site);
+      // The worker runs with the rules as the tag's attribute or the plugin's option gave them.
+      const info = await driver.evaluate(workerInfo, undefined);
+      expect(info?.configErrors).toEqual([]);
+      expect(info?.config?.rules).toEqual([
+        { match: { endpoint: '/v1/legacy/*', status: [[404, 404]] }, action: 'ignore' },
+        { match: { gateway: [flaky], status: [[504, 504]] }, level: 'info' },
+      ]);
+      sim.fault({ path: '/v1/legacy/x', status: 404, body: '{"error":"gone"}' });
+      sim.fault({ path: '/v1/rules-chat', status: 504, body: 'gateway timeout' });
+      // The page gets every answer untouched, ignored or not.
+      expect(await driver.evaluate(callAll, [{ url: `${api}/v1/legacy/x?gateway=${tag}-ignored` }, { url: `${api}/v1/rules-chat?gateway=${flaky}` }, { url: `${api}/v1/rules-chat?gateway=${tag}-other` }])).toEqual([
+        { status: 404, body: '{"error":"gone"}' },
+        { status: 504, body: 'gateway timeout' },
+        { status: 504, body: 'gateway timeout' },
+      ]);
+      const events = await eventsFrom(driver, world, 2, (e) => e.tags?.gateway === flaky || e.tags?.gateway === `${tag}-other`, 20_000);
+      const info504 = events.find((e) => e.tags?.gateway === flaky)!;
+      const error504 = events.find((e) => e.tags?.gateway === `${tag}-other`)!;
+      // level: info, and the fingerprint gains level:info, so it folds apart from the other gateway's 504s.
+      expect(info504.level).toBe('info');
+      expect(info504.message).toBe('Backend API GET /v1/rules-chat failed: 504 Gateway Timeout');
+      expect(info504.tags).toEqual({ error_category: 'backend_api', api_endpoint: '/v1/rules-chat', http_status: '504', http_method: 'GET', gateway: flaky, failure_kind: 'http_error' });
+      expect(info504.fingerprint).toEqual(['backend_api', 'GET', '/v1/rules-chat', '504', 'level:info']);
+      expect((info504.contexts?.backend_api as Record<string, unknown>).rule).toBe(2);
+      // The same 504 through another gateway: the usual error event, no rule.
+      expectSeedEvent(error504, {
+        message: 'Backend API GET /v1/rules-chat failed: 504 Gateway Timeout',
+        level: 'error',
+        kind: 'http_error',
+        status: '504',
+        statusCode: 504,
+        method: 'GET',
+        endpoint: '/v1/rules-chat',
+        gateway: `${tag}-other`,
+        url: `${api}/v1/rules-chat?gateway=${tag}-other`,
+        context: { response_preview: 'gateway timeout' },
+      });
+      expect((error504.contexts?.backend_api as Record<string, unknown>).rule).toBeUndefined();
+      // ignore: counted, and no event, even once the worker is asked to send what it holds.
+      const counters = (await driver.evaluate(flush, undefined))!;
+      expect(counters).toMatchObject({ failures: 3, ignored: 1 });
+      await sleep(1500);
+      expect(eventsFor(world, `${tag}-ignored`)).toEqual([]);
+      expect(world.sentry.events.filter((r) => r.event.tags?.api_endpoint === '/v1/legacy/x')).toEqual([]);
+      record('rules', 'works', `${path === 'vite' ? 'the plugin option rules' : 'data-rules'}: the ignored 404 made no event (stats: failures ${counters.failures}, ignored ${counters.ignored}); the flaky gateway's 504 an info event, fingerprint …, 504, level:info (rule 2); the other gateway's an error event`);
+    });
+  },
+};
+
+const TRACE_W3C = { traceId: '4bf92f3577b34da6a3ce929d0e0e4736', spanId: '00f067aa0ba902b7' };
+const TRACE_SENTRY = { traceId: '771a43a4192642f0b136d5159a501700', spanId: 'b0e6f15b45c36b12' };
+
+const trace: Scenario = {
+  id: 'trace',
+  title: "trace: a failure on a request with a hand-set traceparent, or sentry-trace and baggage, is on that trace; the API gets the headers unchanged",
+  perSite: true,
+  features: ['trace'],
+  async run({ world, driver, tag, startSite, record }) {
+    const { api, sim } = world;
+    const site = await startSite();
+    await loaded(driver, site);
+    const traceparent = `00-${TRACE_W3C.traceId}-${TRACE_W3C.spanId}-01`;
+    const sentryTrace = `${TRACE_SENTRY.traceId}-${TRACE_SENTRY.spanId}-1`;
+    const baggage = `sentry-trace_id=${TRACE_SENTRY.traceId},sentry-public_key=0123456789abcdef,sentry-sample_rate=1,sentry-sampled=true,other-vendor=kept`;
+    // A different endpoint each: the same one would fold into one event.
+    sim.fault({ path: '/v1/trace-w3c', status: 502, body: 'bad gateway' });
+    sim.fault({ path: '/v1/trace-sentry', status: 502, body: 'bad gateway' });
+    sim.fault({ path: '/v1/trace-none', status: 502, body: 'bad gateway' });
+    const calls: Array<{ url: string; init?: RequestInit }> = [
+      { url: `${api}/v1/trace-w3c?gateway=${tag}`, init: { headers: { traceparent } } },
+      { url: `${api}/v1/trace-sentry?gateway=${tag}`, init: { headers: { 'sentry-trace': sentryTrace, baggage } } },
+      { url: `${api}/v1/trace-none?gateway=${tag}` },
+    ];
+    for (const c of calls) expect(await driver.evaluate(call, c)).toEqual({ status: 502, body: 'bad gateway' });
+    // The API got each request's trace headers as the page set them (the preflight, which carries none, aside).
+    const seen = (path: string) => sim.traceHeaders.filter((_, i) => sim.requests[i]!.startsWith('GET ') && sim.requests[i]!.includes(`${path}?gateway=${tag}`));
+    expect(seen('/v1/trace-w3c')).toEqual([{ traceparent }]);
+    expect(seen('/v1/trace-sentry')).toEqual([{ 'sentry-trace': sentryTrace, baggage }]);
+    expect(seen('/v1/trace-none')).toEqual([{}]);
+
+    const events = await eventsFrom(driver, world, 3, (e) => e.tags?.gateway === tag, 20_000);
+    const by = (endpoint: string) => events.find((e) => e.tags?.api_endpoint === endpoint)!;
+    const traceOf = (e: Event) => e.contexts?.trace as { trace_id?: string; span_id?: string; parent_span_id?: string };
+    for (const [endpoint, t] of [['/v1/trace-w3c', TRACE_W3C], ['/v1/trace-sentry', TRACE_SENTRY]] as const) {
+      const e = by(endpoint);
+      expect(traceOf(e), endpoint).toMatchObject({ trace_id: t.traceId, parent_span_id: t.spanId });
+      // The failure is a span of its own on that trace, the request's span its parent.
+      expect(traceOf(e).span_id).toMatch(/^[0-9a-f]{16}$/);
+      expect(traceOf(e).span_id).not.toBe(t.spanId);
+    }
+    // sentry-trace with baggage: the envelope's trace header (the dynamic sampling context) is that trace's too.
+    const sentryEvent = by('/v1/trace-sentry');
+    const envelope = world.sentry.envelopes.find((env) => env[1].some(([h, p]) => h.type === 'event' && (p as Event).event_id === sentryEvent.event_id));
+    expect((envelope?.[0] as { trace?: { trace_id?: string; public_key?: string } }).trace).toMatchObject({ trace_id: TRACE_SENTRY.traceId });
+    // No trace header: the event is on the page's own trace, not on either request's.
+    const plain = traceOf(by('/v1/trace-none'));
+    expect(plain.trace_id).toMatch(/^[0-9a-f]{32}$/);
+    expect([TRACE_W3C.traceId, TRACE_SENTRY.traceId]).not.toContain(plain.trace_id);
+    expect([TRACE_W3C.spanId, TRACE_SENTRY.spanId]).not.toContain(plain.parent_span_id);
+    record('trace', 'linked', 'traceparent and sentry-trace (with baggage) reached the API unchanged; each event: contexts.trace.trace_id the header\'s, parent_span_id its span; no header: the page\'s own trace');
+  },
+};
+
+export const SCENARIOS: Scenario[] = [classify, offline, bodies, streamError, stopReading, delivery, killSwitch, secrets, failOpen, fallbacks, rules, trace];

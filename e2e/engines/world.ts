@@ -39,6 +39,14 @@ export interface World {
   close(): Promise<void>;
   /** Built once per world (they embed the API origin and the DSN). */
   builds: { viteEnabled: string; viteDisabled: string; failOpenWorker: string };
+  /** The Vite app built with these plugin options besides the usual ones, once per set of options. */
+  viteBuild(options: SiteOptions): Promise<string>;
+}
+
+/** Options a scenario gives its site, written as each path's user writes them: a `data-` attribute on the script tag, the Vite plugin's option. */
+export interface SiteOptions {
+  /** The `rules` option (README, Rules). */
+  rules?: unknown[];
 }
 
 export interface Site {
@@ -68,6 +76,7 @@ export async function startWorld(): Promise<World> {
     viteDisabled: await buildVite(tap.origin, sentry.dsn, false, join(tmp, 'vite-disabled')),
     failOpenWorker: await buildFailOpenWorker(),
   };
+  const optionBuilds = new Map<string, Promise<string>>();
   return {
     sim,
     tap,
@@ -75,6 +84,12 @@ export async function startWorld(): Promise<World> {
     sentry,
     bare,
     builds,
+    viteBuild(options) {
+      const key = JSON.stringify(options);
+      let out = optionBuilds.get(key);
+      if (!out) optionBuilds.set(key, (out = buildVite(tap.origin, sentry.dsn, true, join(tmp, `vite-options-${optionBuilds.size}`), options)));
+      return out;
+    },
     clear() {
       sim.clear();
       tap.clear();
@@ -88,7 +103,7 @@ export async function startWorld(): Promise<World> {
 }
 
 /** The e2e Vite app built with the plugin, as `vite build` does for a user, with the worker's timeout shortened. */
-async function buildVite(api: string, dsn: string, enabled: boolean, outDir: string): Promise<string> {
+async function buildVite(api: string, dsn: string, enabled: boolean, outDir: string, options: SiteOptions = {}): Promise<string> {
   const { build } = await import('vite');
   // The package's own plugin entry, as `gatewayz-sw-monitor/vite` resolves for a user (it reads the prebuilt worker beside it).
   const { default: gatewayzMonitor } = (await import(pathToFileURL(root('dist/vite.js')).href)) as typeof import('../../src/vite.js');
@@ -98,7 +113,7 @@ async function buildVite(api: string, dsn: string, enabled: boolean, outDir: str
     root: root('e2e/sites/vite-app'),
     configFile: false,
     logLevel: 'warn',
-    plugins: [gatewayzMonitor({ origins: [api], dsn, enabled, timeoutMs: TIMEOUT_MS })],
+    plugins: [gatewayzMonitor({ origins: [api], dsn, enabled, timeoutMs: TIMEOUT_MS, ...options } as Parameters<typeof gatewayzMonitor>[0])],
     build: { outDir, emptyOutDir: true },
   });
   return outDir;
@@ -117,8 +132,16 @@ async function buildFailOpenWorker(): Promise<string> {
   return out.outputFiles[0]!.text;
 }
 
-/** A site on a fresh origin (a new port): its own worker registration and IndexedDB, whatever ran before. */
-export async function startSite(world: World, path: SitePath): Promise<Site> {
+/** A `data-` attribute's value, single-quoted as a user writes JSON in HTML. */
+const attr = (value: string) => `'${value.replace(/&/g, '&amp;').replace(/'/g, '&#39;')}'`;
+
+/**
+ * A site on a fresh origin (a new port): its own worker registration and IndexedDB, whatever ran before.
+ * With options, the script tag carries them as its attributes (`data-rules='[...]'`), and the Vite app is
+ * built with them as the plugin's options.
+ */
+export async function startSite(world: World, path: SitePath, options: SiteOptions = {}): Promise<Site> {
+  const withOptions = Object.keys(options).length > 0;
   if (path === 'script-tag') {
     const vars = { API_ORIGIN: world.api, SENTRY_DSN: world.sentry.dsn, ENABLED: 'true', TIMEOUT_MS: String(TIMEOUT_MS) };
     const server = await startSiteServer(
@@ -132,12 +155,32 @@ export async function startSite(world: World, path: SitePath): Promise<Site> {
       ],
       { vars },
     );
+    // The page as served, with the options' attributes on its tag (the served file has none).
+    const render = async (v: Record<string, string>) => {
+      if (!withOptions) return;
+      const page = (await readFile(root('e2e/sites/engines-static/index.html'), 'utf8')).replace(/\{\{(\w+)\}\}/g, (m, name: string) => v[name] ?? m);
+      const attrs = options.rules ? ` data-rules=${attr(JSON.stringify(options.rules))}` : '';
+      const tagged = page.replace('<script src="/gatewayz-register.js"', `<script src="/gatewayz-register.js"${attrs}`);
+      if (tagged === page) throw new Error('e2e/sites/engines-static/index.html has no <script src="/gatewayz-register.js"> to add the options to');
+      server.override('/', tagged, 'text/html; charset=utf-8');
+    };
+    await render(vars);
     return {
       origin: server.origin,
       server,
-      disable: async () => server.setVars({ ...vars, ENABLED: 'false' }),
+      disable: async () => {
+        server.setVars({ ...vars, ENABLED: 'false' });
+        await render({ ...vars, ENABLED: 'false' });
+      },
       close: () => server.close(),
     };
+  }
+  if (withOptions) {
+    const server = await startSiteServer([['/', await world.viteBuild(options)]]);
+    const disable = async () => {
+      throw new Error('the Vite site built with options has no disabled build');
+    };
+    return { origin: server.origin, server, disable, close: () => server.close() };
   }
   const server = await startSiteServer([['/', world.builds.viteEnabled]]);
   return {
