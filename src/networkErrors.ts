@@ -27,13 +27,17 @@ export const MATCH_WINDOW_MS = 3000;
 /** When nothing was told yet, how long the event waits for the worker's message, at most. */
 export const MAX_WAIT_MS = 300;
 /**
- * Once one failure is found, how long after the event to go on listening: a
- * second request failing at the same moment may be told a little later, and
- * then the event must say it is ambiguous rather than name the first.
+ * The moment's end, after the event: a second request failing at the same
+ * moment may be told a little after the app's event of the first (each
+ * request's write-ahead is its own storage transaction), and then the event
+ * must say it is ambiguous rather than name the first. Once one failure is
+ * found, the event waits this long after its own moment to hear of others.
  */
-export const SETTLE_MS = 150;
+export const SETTLE_MS = 250;
 /** Notices kept, at most (the oldest go first); older than the window they are dropped anyway. */
 const KEEP = 100;
+/** Candidates an ambiguous event lists, at most (each is a context of its own). */
+export const MAX_CANDIDATES = 5;
 
 /**
  * Which of the app's errors a failed request can explain. `network`: a fetch
@@ -72,7 +76,7 @@ export interface FailureLog {
   add(notice: FailureNotice): void;
   /**
    * The failures an error of this kind, seen at `at`, may come from: those
-   * told within MATCH_WINDOW_MS before it. Waits for the worker's message up
+   * told within MATCH_WINDOW_MS before it (and SETTLE_MS after). Waits for the worker's message up
    * to MAX_WAIT_MS when none came yet, and until SETTLE_MS after `at` once
    * one did, so that two failing at once are both found.
    */
@@ -82,7 +86,7 @@ export interface FailureLog {
 export function createFailureLog(clock: MatchClock = realClock): FailureLog {
   const notices: FailureNotice[] = [];
   const waiting = new Set<() => void>();
-  const found = (at: number, kind: RejectionKind) => notices.filter((n) => n.at <= at && n.at >= at - MATCH_WINDOW_MS && explains(kind, n.kind));
+  const found = (at: number, kind: RejectionKind) => notices.filter((n) => n.at <= at + SETTLE_MS && n.at >= at - MATCH_WINDOW_MS && explains(kind, n.kind));
   /** Resolves after `ms`, or sooner when a notice arrives. */
   const nextNotice = (ms: number) =>
     new Promise<void>((resolve) => {
@@ -129,18 +133,27 @@ const describe = (n: FailureNotice) => ({
  * (method, scrubbed url, endpoint template, failure_kind, the monitor's
  * report as monitor_event_id, failed_at), with tags `api_endpoint` and
  * `failure_kind`. Several: `backend_request` is `{ ambiguous: true,
- * candidates }`, and a tag only where every candidate agrees.
+ * candidates: N }` and each candidate is a context of its own,
+ * `backend_request_1` to `backend_request_N` (at most MAX_CANDIDATES, the
+ * latest), shaped as one; a tag only where every candidate agrees. (Contexts
+ * side by side, not a list inside one: Sentry normalizes an event to depth 3,
+ * which would turn a list's entries into "[Object]".)
  */
 export function addFailures(event: Event, failures: FailureNotice[]): Event {
   if (failures.length === 0) return event;
-  const context = failures.length === 1 ? describe(failures[0]!) : { ambiguous: true, candidates: failures.map(describe) };
+  const contexts: Record<string, Record<string, unknown>> = {};
+  if (failures.length === 1) contexts.backend_request = describe(failures[0]!);
+  else {
+    contexts.backend_request = { ambiguous: true, candidates: failures.length };
+    failures.slice(-MAX_CANDIDATES).forEach((f, i) => (contexts[`backend_request_${i + 1}`] = describe(f)));
+  }
   const tags: Record<string, string> = {};
   const agreed = (values: string[]) => (values.every((v) => v === values[0]) ? values[0] : undefined);
   const endpoint = agreed(failures.map((f) => f.endpoint));
   const kind = agreed(failures.map((f) => f.kind));
   if (endpoint !== undefined) tags.api_endpoint = endpoint;
   if (kind !== undefined) tags.failure_kind = kind;
-  event.contexts = { backend_request: context, ...event.contexts };
+  event.contexts = { ...contexts, ...event.contexts };
   event.tags = { ...tags, ...event.tags };
   return event;
 }

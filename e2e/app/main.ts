@@ -64,6 +64,15 @@ const harness = {
       return { error: `${(err as Error).name}: ${(err as Error).message}` };
     }
   },
+  /**
+   * Calls the API as app code often does, letting a rejection go unhandled, so
+   * that the app's Sentry captures it (its global handlers): `Promise.all` of
+   * the paths, `timeoutMs` cutting each with `AbortSignal.timeout`. Resolves
+   * once the calls are on their way.
+   */
+  unhandled(paths: string[], timeoutMs?: number): void {
+    void Promise.all(paths.map((p) => fetch(api + p, timeoutMs ? { signal: AbortSignal.timeout(timeoutMs) } : undefined).then((r) => r.text())));
+  },
   async hash(url: string): Promise<{ status: number; sha256: string; bytes: number; type: string } | { error: string }> {
     try {
       const res = await fetch(url);

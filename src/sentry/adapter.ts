@@ -235,8 +235,11 @@ export function eventPipeline(client: Client): EventPipeline {
  *
  * The transport answers `{}` both when it stored an envelope and when a plain
  * transport's send failed; only the queue tells the two apart. Stored
- * envelopes are serialized text (or bytes with binary attachments) that
- * contain the event's id. Resolves with whether it found (and removed) it.
+ * envelopes are serialized text (or bytes with binary attachments) whose
+ * header holds the event's id as `"event_id":"<id>"`: matched so, since
+ * another event may name this one (the app's own network error names the
+ * monitor's report as `monitor_event_id`) and must stay in the queue.
+ * Resolves with whether it found (and removed) it.
  */
 export async function takeFromOfflineQueue(eventId: string, dbName = 'sentry-offline', storeName = 'queue'): Promise<boolean> {
   if (typeof indexedDB === 'undefined') return false;
@@ -261,7 +264,7 @@ export async function takeFromOfflineQueue(eventId: string, dbName = 'sentry-off
         if (!c) return;
         const v = c.value as unknown;
         const text = typeof v === 'string' ? v : v instanceof Uint8Array ? decoder.decode(v) : '';
-        if (text.includes(eventId)) {
+        if (text.includes(`"event_id":"${eventId}"`)) {
           found = true;
           c.delete();
         }
