@@ -23,6 +23,7 @@ export const FEATURES = {
   abort_upstream: "Page aborts its fetch: the monitor's request to the API is cancelled",
   rules: "Rules (`data-rules` / the plugin's `rules`): an ignored 404 makes no event but is counted; a level rule makes an `info` event folded apart",
   trace: 'A failure on a request carrying `traceparent`, or `sentry-trace` with `baggage`: the event is on that trace, the header reaches the API unchanged',
+  named_network_error: "An app with its own Sentry: its unhandled fetch `TypeError` for an API that is down (the engine's wording) names the request and the monitor's event, and is named back",
 } as const;
 
 export type FeatureId = keyof typeof FEATURES;

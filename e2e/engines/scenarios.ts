@@ -10,6 +10,7 @@
 import { expect } from '@playwright/test';
 import type { Event } from '@sentry/core';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,7 +19,7 @@ import { blobBytes, sha256, type FaultRule } from '../servers/gatewaySimulator.j
 import type { EngineDriver, EngineName, LaunchOptions } from './drivers/types.js';
 import type { FeatureId } from './features.js';
 import { abortFetch, askProbe, call, callAll, controlState, flush, hashAll, readStream, readThenCancel, startFetch, stats, updateWorker, workerInfo, type CallResult } from './page.js';
-import { load, startSite as startSiteWith, TIMEOUT_MS, type FailOpenMode, type Site, type SiteOptions, type SitePath, type World } from './world.js';
+import { load, startSentryAppSite, startSite as startSiteWith, TIMEOUT_MS, type FailOpenMode, type Site, type SiteOptions, type SitePath, type World } from './world.js';
 
 export interface ScenarioContext {
   engine: EngineName;
@@ -833,4 +834,91 @@ const trace: Scenario = {
   },
 };
 
-export const SCENARIOS: Scenario[] = [classify, offline, bodies, streamError, stopReading, delivery, killSwitch, secrets, failOpen, fallbacks, rules, trace];
+/** A loopback origin nothing listens on: an API that refuses every connection. */
+function unreachableOrigin(): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(`http://127.0.0.1:${port}`));
+    });
+    s.on('error', reject);
+  });
+}
+
+/** The app's own event of a fetch rejection: a TypeError, not one of the monitor's. */
+const isAppTypeError = (e: Event) => e.tags?.error_category !== 'backend_api' && e.exception?.values?.some((v) => v.type === 'TypeError') === true;
+
+const namedNetworkError: Scenario = {
+  id: 'named-network-error',
+  title: "named network error: an app with its own Sentry makes an unhandled fetch to an API that is down; its TypeError names the request and the monitor's event, which names it back",
+  perSite: false,
+  features: ['named_network_error'],
+  async run({ world, driver, tag, record }) {
+    const api = await unreachableOrigin();
+    const site = await startSentryAppSite(world, api);
+    try {
+      await loaded(driver, site);
+      const path = `/v1/models/42?gateway=${tag}`;
+      const before = Date.now();
+      await driver.evaluate((p: string) => (window as unknown as { app: { unhandled(p: string): void } }).app.unhandled(p), path);
+      const monitorEvent = await eventFrom(driver, world, (e) => e.tags?.gateway === tag && e.tags?.error_category === 'backend_api', 20_000);
+      const appEvent = await eventFrom(driver, world, isAppTypeError, 20_000);
+
+      // The app's event is still its own: its exception and mechanism as its Sentry made them, no fingerprint of ours.
+      const exception = appEvent.exception!.values!.at(-1)!;
+      expect(exception.type).toBe('TypeError');
+      expect(exception.mechanism).toMatchObject({ handled: false, type: 'auto.browser.global_handlers.onunhandledrejection' });
+      expect(appEvent.fingerprint).toBeUndefined();
+      expect(appEvent.release).toBe('engines-app@1.0.0');
+      // ...and carries the request the worker saw fail, naming the monitor's event.
+      const request = appEvent.contexts?.backend_request as Record<string, unknown> | undefined;
+      const wording = `\`TypeError: ${stable(exception.value ?? '')}\``;
+      // The engine's wording is measured whatever follows: an event left unnamed says which message was not recognised.
+      if (!request) {
+        const named = (monitorEvent.contexts?.backend_api as Record<string, unknown>).app_event_id;
+        record('named_network_error', `${wording}: not named`, `the app's event has no backend_request context; the monitor's event ${named ? 'names an app event' : 'has no app_event_id'}`);
+      }
+      expect(request, `the app's event (${exception.type}: ${exception.value}) has no backend_request context`).toEqual({
+        method: 'GET',
+        url: `${api}${path}`,
+        endpoint: '/v1/models/{id}',
+        failure_kind: 'network_error',
+        monitor_event_id: monitorEvent.event_id,
+        failed_at: expect.any(String),
+      });
+      const failedAt = Date.parse(request!.failed_at as string);
+      expect(failedAt).toBeGreaterThanOrEqual(before);
+      expect(failedAt).toBeLessThanOrEqual(appEvent.timestamp! * 1000 + 50);
+      expect(appEvent.tags).toMatchObject({ api_endpoint: '/v1/models/{id}', failure_kind: 'network_error', app: 'engines-sentry-app' });
+
+      // The monitor's event: the seed's shape, through the app's client (its tag), naming the app's event.
+      expectSeedShape(
+        monitorEvent,
+        {
+          message: 'Backend API GET /v1/models/{id} failed: network error',
+          level: 'error',
+          kind: 'network_error',
+          status: '0',
+          statusCode: 0,
+          method: 'GET',
+          endpoint: '/v1/models/{id}',
+          gateway: tag,
+          url: `${api}${path}`,
+          context: { app_event_id: appEvent.event_id },
+        },
+        { app: 'engines-sentry-app' },
+      );
+      expect(monitorEvent.release).toBe('engines-app@1.0.0');
+      // One of each: the failure is not reported twice.
+      await sleep(1000);
+      expect(eventsFor(world, tag)).toHaveLength(1);
+      expect(world.sentry.events.map((r) => r.event).filter(isAppTypeError)).toHaveLength(1);
+      record('named_network_error', `${wording}: named`, `the app's unhandled rejection as its Sentry captured it, with backend_request (GET ${stable(api)}/v1/models/42, network_error) naming the monitor's event, which names it back (app_event_id)`);
+    } finally {
+      await driver.goto('about:blank').catch(() => {});
+      await site.close();
+    }
+  },
+};
+
+export const SCENARIOS: Scenario[] = [classify, offline, bodies, streamError, stopReading, delivery, killSwitch, secrets, failOpen, fallbacks, rules, trace, namedNetworkError];

@@ -38,7 +38,7 @@ export interface World {
   clear(): void;
   close(): Promise<void>;
   /** Built once per world (they embed the API origin and the DSN). */
-  builds: { viteEnabled: string; viteDisabled: string; failOpenWorker: string };
+  builds: { viteEnabled: string; viteDisabled: string; failOpenWorker: string; sentryApp: string };
   /** The Vite app built with these plugin options besides the usual ones, once per set of options. */
   viteBuild(options: SiteOptions): Promise<string>;
 }
@@ -75,6 +75,7 @@ export async function startWorld(): Promise<World> {
     viteEnabled: await buildVite(tap.origin, sentry.dsn, true, join(tmp, 'vite-enabled')),
     viteDisabled: await buildVite(tap.origin, sentry.dsn, false, join(tmp, 'vite-disabled')),
     failOpenWorker: await buildFailOpenWorker(),
+    sentryApp: await buildSentryApp(),
   };
   const optionBuilds = new Map<string, Promise<string>>();
   return {
@@ -130,6 +131,50 @@ async function buildFailOpenWorker(): Promise<string> {
     logLevel: 'warning',
   });
   return out.outputFiles[0]!.text;
+}
+
+/**
+ * An app with its own Sentry client and the monitor as its integration, as the README's "Already using Sentry"
+ * section sets it up: `Sentry.init({ integrations: [backendMonitorIntegration({ origins: [api] })] })`, the
+ * package imported as a user's bundler resolves it (dist/index.js). Its calls let a rejection go unhandled, as
+ * app code often does, so its Sentry's global handlers capture it. The page reads its API origin and DSN from
+ * the query; `window.gatewayzMonitor` is the integration's monitor (what page.ts's helpers and load() use).
+ */
+const SENTRY_APP = `
+import * as Sentry from '@sentry/browser';
+import { backendMonitorIntegration } from ${JSON.stringify(root('dist/index.js'))};
+const params = new URLSearchParams(location.search);
+const api = params.get('api');
+const integration = backendMonitorIntegration({ origins: [api], timeoutMs: ${TIMEOUT_MS} });
+Sentry.init({ dsn: params.get('dsn'), integrations: [integration], release: 'engines-app@1.0.0', environment: 'engines' });
+Sentry.setTag('app', 'engines-sentry-app');
+window.gatewayzMonitor = integration.monitor;
+window.app = {
+  unhandled(path) {
+    void fetch(api + path).then((r) => r.text());
+  },
+};
+`;
+
+async function buildSentryApp(): Promise<string> {
+  const out = await esbuild({
+    stdin: { contents: SENTRY_APP, resolveDir: root('.'), sourcefile: 'engines-sentry-app.js', loader: 'js' },
+    bundle: true,
+    write: false,
+    format: 'esm',
+    target: 'es2020',
+    logLevel: 'warning',
+  });
+  return out.outputFiles[0]!.text;
+}
+
+/** The app with its own Sentry client (buildSentryApp), on a fresh origin; the page's URL is `url`. */
+export async function startSentryAppSite(world: World, api: string): Promise<Site & { url: string }> {
+  const server = await startSiteServer([['/gatewayz-sw.js', root('dist/gatewayz-sw.js')]]);
+  server.override('/', '<!doctype html><meta charset="utf-8"><title>An app with its own Sentry (engines suite)</title><h1>Models</h1><script type="module" src="/app.js"></script>', 'text/html; charset=utf-8');
+  server.override('/app.js', world.builds.sentryApp);
+  const url = `${server.origin}/?${new URLSearchParams({ api, dsn: world.sentry.dsn })}`;
+  return { origin: server.origin, server, url, disable: async () => {}, close: () => server.close() };
 }
 
 /** A `data-` attribute's value, single-quoted as a user writes JSON in HTML. */
@@ -235,8 +280,8 @@ export async function startProbeSite(world: World): Promise<Site> {
 }
 
 /** Loads a site and waits until a worker controls the page and the app is up; with the monitor's bridge, until its hello. */
-export async function load(driver: EngineDriver, site: Site, { bridge = true } = {}): Promise<{ controlled: boolean; observing: boolean | null }> {
-  await driver.goto(`${site.origin}/`);
+export async function load(driver: EngineDriver, site: Site & { url?: string }, { bridge = true } = {}): Promise<{ controlled: boolean; observing: boolean | null }> {
+  await driver.goto(site.url ?? `${site.origin}/`);
   return driver.evaluate(async (withBridge: boolean) => {
     const w = window as unknown as { app?: unknown; gatewayzMonitor?: { info: Promise<{ observing: boolean } | undefined> } };
     const deadline = Date.now() + 20_000;
