@@ -33,8 +33,8 @@ export interface RequestSink {
    * `noticed`: handed what the page may be told of it, once it is stored (not when a rule or hook dropped it).
    */
   capture(o: Observation, clientId: string, extra?: Partial<BackendReport>, notBefore?: number, noticed?: (n: Notice) => void): Promise<string | undefined>;
-  /** Tells the tab that made a request that it failed, before its rejection goes on; never rejects. */
-  tell(clientId: string, notice: FailureNotice): Promise<void>;
+  /** Tells the tab that made a request that it failed, before its rejection goes on; never rejects. (Optional: a sink of one's own may tell nothing.) */
+  tell?(clientId: string, notice: FailureNotice): Promise<void>;
   /** The error body's preview, read after the page got its response, added to the stored report. */
   addPreview(eventId: string, preview: string | undefined, headers?: { get(name: string): string | null }): Promise<void>;
   /** A timed-out request's late answer, added to its stored report. */
@@ -89,7 +89,7 @@ export function watchRequest(m: RequestSink, request: Request, clientId: string,
   /** What the page is told when the request's rejection goes on: set once its failure is stored. */
   let notice: Notice | undefined;
   const noticed = (n: Notice) => (notice = n);
-  const tell = () => (notice ? m.tell(clientId, { ...notice, at: Date.now() }) : undefined);
+  const tell = () => (notice ? m.tell?.(clientId, { ...notice, at: Date.now() }) : undefined);
   m.watching();
 
   const observation = (outcome: Outcome, response?: Response): Observation => ({
