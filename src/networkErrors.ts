@@ -49,11 +49,56 @@ export const MAX_CANDIDATES = 5;
  */
 export type RejectionKind = 'network' | 'abort';
 
-export function rejectionKind(error: unknown): RejectionKind | undefined {
-  if (isNetworkError(error)) return 'network';
-  const name = typeof error === 'object' && error !== null ? (error as { name?: unknown }).name : undefined;
-  return name === 'AbortError' || name === 'TimeoutError' ? 'abort' : undefined;
+/** What an app error says of the request it came from: its kind, and the request's host when the error names it. */
+export interface Rejection {
+  kind: RejectionKind;
+  host?: string;
 }
+
+/**
+ * Sentry's fetch instrumentation (`enhanceFetchErrorMessages`, on by default)
+ * appends the request's host to the three engines' wordings: `Failed to fetch
+ * (api.example.com)`, `NetworkError when attempting to fetch resource.
+ * (api.example.com)`, `Load failed (api.example.com)`. is-network-error knows
+ * the suffix on the first and last only.
+ */
+const HOST_SUFFIX = / \(([^()\s]+)\)$/;
+/** WebKit's wording when the request went through a service worker whose answer was a network error (the monitor's, rethrowing the rejection). */
+const THROUGH_A_WORKER = 'Response served by service worker is an error';
+
+export function rejectionOf(error: unknown): Rejection | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const { name, message } = error as { name?: unknown; message?: unknown };
+  if (name === 'AbortError' || name === 'TimeoutError') return { kind: 'abort' };
+  if (name !== 'TypeError' || typeof message !== 'string') return undefined;
+  const suffix = HOST_SUFFIX.exec(message);
+  const bare = suffix ? message.slice(0, suffix.index) : message;
+  // The same error with the bare wording, and whatever is-network-error reads besides (no stack, Sentry's mark).
+  const asEngineSaidIt = () => {
+    const copy = new TypeError(bare);
+    if ((error as Error).stack === undefined) Object.defineProperty(copy, 'stack', { value: undefined });
+    if ('__sentry_captured__' in error) Object.defineProperty(copy, '__sentry_captured__', { value: true });
+    return copy;
+  };
+  if (!(isNetworkError(error) || bare === THROUGH_A_WORKER || (suffix && isNetworkError(asEngineSaidIt())))) return undefined;
+  // With `enhanceFetchErrorMessages: 'report-only'` Sentry keeps the host aside instead.
+  const aside = (error as { __sentry_fetch_url_host__?: unknown }).__sentry_fetch_url_host__;
+  const host = suffix?.[1] ?? (typeof aside === 'string' ? aside : undefined);
+  return host ? { kind: 'network', host } : { kind: 'network' };
+}
+
+/** Which of the app's errors a failed request can explain (rejectionOf's kind). */
+export function rejectionKind(error: unknown): RejectionKind | undefined {
+  return rejectionOf(error)?.kind;
+}
+
+const hostOf = (url: string) => {
+  try {
+    return new URL(url).host;
+  } catch {
+    return undefined;
+  }
+};
 
 /** The failure kinds each rejection can come from: an abort only from a reported timeout; a network error from any told kind. */
 const explains = (r: RejectionKind, kind: FailureKind) => r === 'network' || kind === 'timeout';
@@ -76,17 +121,19 @@ export interface FailureLog {
   add(notice: FailureNotice): void;
   /**
    * The failures an error of this kind, seen at `at`, may come from: those
-   * told within MATCH_WINDOW_MS before it (and SETTLE_MS after). Waits for the worker's message up
+   * told within MATCH_WINDOW_MS before it (and SETTLE_MS after), to `host`
+   * when the error names the request's host. Waits for the worker's message up
    * to MAX_WAIT_MS when none came yet, and until SETTLE_MS after `at` once
    * one did, so that two failing at once are both found.
    */
-  match(at: number, kind: RejectionKind): Promise<FailureNotice[]>;
+  match(at: number, kind: RejectionKind, host?: string): Promise<FailureNotice[]>;
 }
 
 export function createFailureLog(clock: MatchClock = realClock): FailureLog {
   const notices: FailureNotice[] = [];
   const waiting = new Set<() => void>();
-  const found = (at: number, kind: RejectionKind) => notices.filter((n) => n.at <= at + SETTLE_MS && n.at >= at - MATCH_WINDOW_MS && explains(kind, n.kind));
+  const found = (at: number, kind: RejectionKind, host?: string) =>
+    notices.filter((n) => n.at <= at + SETTLE_MS && n.at >= at - MATCH_WINDOW_MS && explains(kind, n.kind) && (host === undefined || hostOf(n.url) === host));
   /** Resolves after `ms`, or sooner when a notice arrives. */
   const nextNotice = (ms: number) =>
     new Promise<void>((resolve) => {
@@ -105,9 +152,9 @@ export function createFailureLog(clock: MatchClock = realClock): FailureLog {
       notices.push(notice);
       for (const wake of [...waiting]) wake();
     },
-    async match(at, kind) {
+    async match(at, kind, host) {
       for (;;) {
-        const candidates = found(at, kind);
+        const candidates = found(at, kind, host);
         const until = at + (candidates.length > 0 ? SETTLE_MS : MAX_WAIT_MS);
         const now = clock.now();
         if (now >= until) return candidates;
@@ -177,9 +224,9 @@ export function networkErrorProcessor({ log, watched, named, now = Date.now }: N
   return (event: Event, hint: EventHint): Event | PromiseLike<Event> => {
     try {
       if (event.type !== undefined || !watched()) return event;
-      const kind = rejectionKind(hint?.originalException);
-      if (!kind) return event;
-      return log.match(now(), kind).then(
+      const rejection = rejectionOf(hint?.originalException);
+      if (!rejection) return event;
+      return log.match(now(), rejection.kind, rejection.host).then(
         (failures) => {
           try {
             addFailures(event, failures);

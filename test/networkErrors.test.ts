@@ -14,6 +14,7 @@ import {
   MAX_WAIT_MS,
   networkErrorProcessor,
   rejectionKind,
+  rejectionOf,
   SETTLE_MS,
   type FailureLog,
 } from '../src/networkErrors.js';
@@ -50,6 +51,29 @@ describe('which app errors a failed request explains', () => {
     ['Safari 16', 'The Internet connection appears to be offline.'],
   ])('%s: TypeError "%s" is a network error', (_engine, message) => {
     expect(rejectionKind(typeError(message))).toBe('network');
+  });
+
+  it.each([
+    ['Chromium', 'Failed to fetch (api.example.com)'],
+    ['Firefox', 'NetworkError when attempting to fetch resource. (api.example.com)'],
+    ['WebKit', 'Load failed (api.example.com)'],
+  ])("%s, as Sentry's fetch instrumentation rewrites it (enhanceFetchErrorMessages, its default): a network error to that host", (_engine, message) => {
+    expect(rejectionOf(typeError(message, { sentrySaw: true }))).toEqual({ kind: 'network', host: 'api.example.com' });
+  });
+
+  it("with enhanceFetchErrorMessages 'report-only' Sentry keeps the host aside, and it is read there", () => {
+    const e = typeError('NetworkError when attempting to fetch resource.', { sentrySaw: true });
+    Object.defineProperty(e, '__sentry_fetch_url_host__', { value: 'api.example.com:8443' });
+    expect(rejectionOf(e)).toEqual({ kind: 'network', host: 'api.example.com:8443' });
+  });
+
+  it("WebKit, for a request through a service worker whose answer is a network error (the monitor's): a network error", () => {
+    expect(rejectionOf(typeError('Response served by service worker is an error', { sentrySaw: true }))).toEqual({ kind: 'network' });
+  });
+
+  it('a host suffix on any other TypeError does not make it one', () => {
+    expect(rejectionOf(typeError('Cannot read properties of undefined (reading)', { sentrySaw: true }))).toBeUndefined();
+    expect(rejectionOf(typeError('Something failed (api.example.com)', { sentrySaw: true }))).toBeUndefined();
   });
 
   it('WebKit: "Load failed" is a network error with no stack, or once Sentry captured it (it adds a stack of its own)', () => {
@@ -165,6 +189,22 @@ describe('the failure log: the moment, ambiguity and waiting', () => {
     expect((await matchOn(log3, 'abort')).found).toEqual([]);
   });
 
+  it("an error that names its request's host matches only failures to that host", async () => {
+    const log = createFailureLog();
+    log.add(notice({ eventId: ID_A, url: 'https://api.example.com/v1/models', at: Date.now() - 10 }));
+    log.add(notice({ eventId: ID_B, url: 'https://other.example.com:8443/v1/models', at: Date.now() - 10 }));
+    const matchHost = async (host: string) => {
+      let result: FailureNotice[] | undefined;
+      void log.match(Date.now(), 'network', host).then((r) => (result = r));
+      await vi.advanceTimersByTimeAsync(MAX_WAIT_MS + 10);
+      return result!.map((n) => n.eventId);
+    };
+    expect(await matchHost('other.example.com:8443')).toEqual([ID_B]);
+    expect(await matchHost('api.example.com')).toEqual([ID_A]);
+    // A failure of a request the worker does not watch (another host): nothing is named.
+    expect(await matchHost('cdn.example.net')).toEqual([]);
+  });
+
   it('keeps at most 100 notices, and none older than the window', async () => {
     const log = createFailureLog();
     for (let i = 0; i < 150; i++) log.add(notice({ eventId: i.toString(16).padStart(32, '0'), at: Date.now() }));
@@ -248,8 +288,12 @@ describe("the app client's event processor", () => {
 
   it('one failure with a report of its own: the event gains it, and the worker is told the app event for that report', async () => {
     const named: string[][] = [];
-    const processor = networkErrorProcessor({ log: logOf([notice()]), watched: () => true, named: (a, b) => named.push([a, b]) });
-    const event = await processor(typeErrorEvent(), hint(typeError('Failed to fetch')));
+    const asked: unknown[][] = [];
+    const log: FailureLog = { add() {}, match: async (...args) => (asked.push(args), [notice()]) };
+    const processor = networkErrorProcessor({ log, watched: () => true, named: (a, b) => named.push([a, b]), now: () => 1234 });
+    const event = await processor(typeErrorEvent(), hint(typeError('Failed to fetch (api.example.com)')));
+    // Asked at the event's moment, for a network error to the host Sentry's message names.
+    expect(asked).toEqual([[1234, 'network', 'api.example.com']]);
     expect(event.contexts?.backend_request).toMatchObject({ monitor_event_id: ID_A });
     expect(named).toEqual([[ID_A, APP_ID]]);
   });
