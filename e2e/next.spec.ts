@@ -153,7 +153,7 @@ test.describe('withGatewayzMonitor serves the worker at /gatewayz-sw.js', () => 
     // The built entry point, as an app's next.config imports it (it reads the worker files beside it in dist/).
     const { withGatewayzMonitor } = (await import('../dist/next.js' as string)) as typeof import('../src/next.js');
     expect(() => withGatewayzMonitor({}, { origins: ['https://api.gatewayz.ai'] } as never)).toThrow(
-      /unknown option "origins"; known options are enabled, dir\.\nWorker options \(origins, timeoutMs, \.\.\.\) go to backendMonitorIntegration\(\)/,
+      /option "origins" is not taken by withGatewayzMonitor; it is taken by the Vite plugin, the script tag, backendMonitorIntegration, registerBackendMonitor, registerMonitorRoute\.\nWorker options \(origins, timeoutMs, \.\.\.\) go to backendMonitorIntegration\(\)/,
     );
     expect(() => withGatewayzMonitor({}, { enabled: 'no' } as never)).toThrow(/option "enabled" is "no"; it must be "true" or "false"/);
     // The config itself comes back unchanged, object or function.

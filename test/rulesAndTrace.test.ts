@@ -131,7 +131,7 @@ describe('trace linking', () => {
   });
 
   it('what is not a trace header gives the event no trace of its own (the client gives the page\'s)', () => {
-    for (const h of [{ 'sentry-trace': 'nonsense' }, { traceparent: `00-${'0'.repeat(32)}-${spanId}-01` }, { traceparent: `00-${traceId}-${'0'.repeat(16)}-01` }, {}]) {
+    for (const h of [{ 'sentry-trace': 'nonsense' }, { traceparent: `00-${'0'.repeat(32)}-${spanId}-01` }, { traceparent: `00-${traceId}-${'0'.repeat(16)}-01` }, {}] as Array<Record<string, string>>) {
       const event = eventFor(h);
       expect(event.contexts?.trace, JSON.stringify(h)).toBeUndefined();
       expect(event.sdkProcessingMetadata).toBeUndefined();
