@@ -7,7 +7,8 @@
  * observation. Served in place of `/gatewayz-sw.js` while its context loads.
  */
 export const PASS_THROUGH_WORKER = `
-const origins = (new URL(self.location.href).searchParams.get('origins') || '').split(',').filter(Boolean).map((o) => new URL(o).origin);
+// The monitor's URL holds each option as JSON (sw/options.ts, toQuery).
+const origins = JSON.parse(new URL(self.location.href).searchParams.get('origins') || '[]').map((o) => new URL(o).origin);
 self.addEventListener('install', () => self.skipWaiting());
 self.addEventListener('activate', (event) => event.waitUntil(self.clients.claim()));
 self.addEventListener('fetch', (event) => {
