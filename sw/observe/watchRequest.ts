@@ -72,6 +72,15 @@ const describe = (error: unknown) => (error instanceof Error ? `${error.name}: $
 const timeouts = new WeakMap<MonitorConfig, (endpoint: string) => number>();
 
 /**
+ * A rejected request's report is offered to pages no sooner than this after
+ * it is stored: the page is told of the failure at once, and the app's own
+ * event for the rejection (its Sentry's unhandled-rejection handler, then the
+ * integration's processor, which may wait 300 ms) names the report back
+ * before it can have left (README: The app's own network errors).
+ */
+const LINK_GRACE_MS = 750;
+
+/**
  * Starts watching one request: its timer (observe only: past its endpoint's
  * timeout with no headers, a `timeout` is reported and the request goes on;
  * an answer after that only adds its status to the report, and a late count
@@ -193,7 +202,7 @@ export function watchRequest(m: RequestSink, request: Request, clientId: string,
         const obs = observation({ type: 'rejected', online: self.navigator.onLine });
         obs.errorMessage = describe(error);
         m.observe(request.url, 0, now - startedAt, obs.classification.kind);
-        return m.capture(obs, clientId, undefined, undefined, noticed).then(tell);
+        return m.capture(obs, clientId, undefined, Date.now() + LINK_GRACE_MS, noticed).then(tell);
       } catch (err) {
         m.internalError(err);
         return Promise.resolve();
