@@ -3,7 +3,7 @@
  * (bridgeConnection.ts, pageBridge.ts), composed; options read by the option
  * table, with the same messages as every other entry point.
  */
-import { readOptions, type EntryPoint, type OptionsAt } from '../sw/options.js';
+import { readOptions, toQuery, type EntryPoint, type OptionsAt } from '../sw/options.js';
 import type { HealthReport, PageScope, WorkerInfo, WorkerStats } from '../sw/protocol.js';
 import { connectBridge } from './bridgeConnection.js';
 import { markDelivered } from './markDelivered.js';
@@ -87,7 +87,8 @@ export function startBackendMonitor(given: Record<string, unknown>, at: EntryPoi
   const debug = (...args: unknown[]) => workerOptions.debug && console.debug(LOG, ...args);
   const sw = typeof navigator !== 'undefined' ? navigator.serviceWorker : undefined;
   const scriptPath = new URL(scriptUrl, location.href).pathname;
-  const { query } = workerQuery(workerOptions as WorkerOptions);
+  // Read above with the entry point's rules: written as they are, not read a second time.
+  const query = toQuery(workerOptions);
   if (!sw || errors.length > 0) {
     if (!sw) console.warn(`${LOG} service workers are unavailable here (an insecure origin, a private window, or an old browser); backend failures are not monitored.`);
     else {

@@ -5,7 +5,7 @@
  * (options.ts). In the worker, errors go to the console and the worker then
  * observes nothing.
  */
-import { DEFAULT_CONFIG, readWorkerQuery, stringForm, toQuery, WORKER_OPTIONS, type MonitorConfig, type StatusRange, type WorkerOptionName } from './options.js';
+import { DEFAULT_CONFIG, readWorkerQuery, stringForm, toQuery, type MonitorConfig, type StatusRange } from './options.js';
 
 import { patternToRegExp } from './rules.js';
 
@@ -27,8 +27,6 @@ export const DEFAULT_TIMEOUTS: Readonly<Record<string, number>> = {
   '/v1/images/*': 180_000,
 };
 
-export type ConfigKey = WorkerOptionName;
-export const CONFIG_KEYS = WORKER_OPTIONS;
 
 export interface ConfigResult {
   config: MonitorConfig;
