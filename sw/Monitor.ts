@@ -170,11 +170,10 @@ export class Monitor implements RequestSink {
         decision = await this.store.tx(async (tx) => {
           // The time the transaction runs, not when it was asked for (an open may wait): the rate limit counts in order.
           now = this.#clock.now();
-          // Who uses the page that made the request: from memory, or read in this same transaction (a cold
-          // worker pays for its write-ahead and nothing else).
-          const page = (await this.relay.bridgesIn(tx)).get(clientId)?.page;
-          if (page) r.page = page;
-          return this.gate.capture(tx, r, { clientId, now, notBefore, burstScopes: scopes, succeeded: (s) => succeeded.has(s), newId: this.#newId });
+          // Who uses the page that made the request: from memory, or read in this same transaction beside the
+          // gate's reads (a cold worker pays for its write-ahead and nothing else).
+          const page = this.relay.bridgesIn(tx).then((b) => (r.page = b.get(clientId)?.page ?? r.page));
+          return this.gate.capture(tx, r, { clientId, now, notBefore, page, burstScopes: scopes, succeeded: (s) => succeeded.has(s), newId: this.#newId });
         });
       } catch (err) {
         // Storage refused (quota, private mode, eviction): the failure is kept in memory and offered at once.

@@ -43,4 +43,12 @@ describe('bundle size budgets', () => {
     expect(src).not.toMatch(/\bimport\s*[{(*"']|\bexport\s*[{*]|importScripts\(/);
     expect(src).not.toContain('process.env');
   });
+
+  it.each(['dist/gatewayz-sw.js', 'dist/gatewayz-register.js'])('%s is ASCII only: the browser keeps its source one byte a character', (file) => {
+    // One character past U+00FF makes V8 hold the whole script as two-byte text, and the worker's start decodes it
+    // on every start (Chromium's trace shows TextResourceDecoder::Decode on the worker thread).
+    const bytes = readFileSync(file);
+    const at = bytes.findIndex((b) => b > 0x7f);
+    expect(at, at >= 0 ? `${file} has a non-ASCII byte at ${at}: ${bytes.subarray(Math.max(0, at - 40), at + 10).toString('utf8')}` : '').toBe(-1);
+  });
 });

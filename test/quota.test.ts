@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { burstFailure, type BurstTrack } from '../sw/health/burst.js';
-import { ALERTS_PER_HOUR, foldKey, QuotaGate, type LimitState } from '../sw/quota/gate.js';
+import { ALERTS_PER_HOUR, foldKey, GATE_KEY, QuotaGate, type GateState } from '../sw/quota/gate.js';
 import type { BackendReport } from '../sw/protocol.js';
 import { MemoryStore } from './sim/memoryStore.js';
 import { makeReport } from './fixtures/report.js';
@@ -21,7 +21,7 @@ function setup(config: Partial<ConstructorParameters<typeof QuotaGate>[0]> = {})
   const capture = (r: BackendReport, now: number) => store.tx((tx) => gate.capture(tx, r, { clientId: 'c', now, newId }));
   const sweep = (now: number) => store.tx((tx) => gate.sweep(tx, now, newId, true));
   const reports = () => [...store.outbox.values()].map((r) => r.report as BackendReport);
-  return { store, gate, capture, sweep, reports, limit: () => store.meta.get('limit') as LimitState };
+  return { store, gate, capture, sweep, reports, limit: () => (store.meta.get(GATE_KEY) as GateState).limit };
 }
 
 describe('fold', () => {
@@ -102,7 +102,7 @@ describe('an event the app dropped on purpose (sampling, beforeSend)', () => {
       await tx.put({ eventId: 'b'.repeat(32), clientId: '', createdAt: now, attempts: 0, notBefore: now, leaseUntil: 0, report: { ...report('*', now), kind: 'burst', burst: { scope: 'gateway', key: 'g', reason: 'rate', count: 12, suppressed: 2 } } });
     });
     await store.tx((tx) => gate.carry(tx, 'b'.repeat(32), now));
-    expect((store.meta.get('limit') as LimitState).suppressedAlerts).toBe(3);
+    expect((store.meta.get(GATE_KEY) as GateState).limit.suppressedAlerts).toBe(3);
   });
 });
 
@@ -178,6 +178,6 @@ describe('burst episodes', () => {
     }
     const alerts = [...store.outbox.values()].map((r) => r.report as BackendReport).filter((r) => r.kind === 'burst');
     expect(alerts).toHaveLength(ALERTS_PER_HOUR);
-    expect((store.meta.get('limit') as LimitState).suppressedAlerts).toBe(3);
+    expect((store.meta.get(GATE_KEY) as GateState).limit.suppressedAlerts).toBe(3);
   });
 });

@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { LEASE_MS, OFFER_LEASE_MS, Relay, type OfferResult, type Pages } from '../sw/deliver/relay.js';
 import { recordOf, type Clock, type OutboxRecord } from '../sw/core/store.js';
-import { QuotaGate } from '../sw/quota/gate.js';
+import { GATE_KEY, QuotaGate, type GateState } from '../sw/quota/gate.js';
 import type { BackendReport } from '../sw/protocol.js';
 import { MemoryStore } from './sim/memoryStore.js';
 import { makeReport } from './fixtures/report.js';
@@ -169,7 +169,7 @@ describe('relay at the edges', () => {
     const { relay, offers } = instance(store, clock);
     await answer(relay, offers, { acked: [], dropped: [id] });
     expect(store.outbox.has(id)).toBe(false);
-    expect(store.meta.get('fold GET /v1/models 500')).toMatchObject({ pending: 1 });
+    expect((store.meta.get(GATE_KEY) as GateState).folds['GET /v1/models 500']).toMatchObject({ pending: 1 });
   });
 
   it('a new version takes over: what the replaced one had offered is offered again at once, still marked as offered', async () => {

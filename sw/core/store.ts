@@ -43,9 +43,6 @@ export interface Tx {
   count(): Promise<number>;
   getMeta<T>(key: string): Promise<T | undefined>;
   putMeta(key: string, value: unknown): Promise<void>;
-  deleteMeta(key: string): Promise<void>;
-  /** Every meta entry whose key starts with `prefix`. */
-  metaEntries<T>(prefix: string): Promise<Array<[string, T]>>;
 }
 
 export interface Store {

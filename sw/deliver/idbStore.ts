@@ -1,5 +1,7 @@
-import { openDB, type DBSchema, type IDBPDatabase, type IDBPTransaction } from 'idb';
+import { openDB, type DBSchema, type IDBPDatabase, type IDBPObjectStore, type IDBPTransaction } from 'idb';
 import type { OutboxRecord, Store, Tx } from '../core/store.js';
+import { GATE_KEY, type FoldState, type GateState, type LimitState } from '../quota/gate.js';
+import type { BurstTrack } from '../health/burst.js';
 
 import { OUTBOX_DB, OUTBOX_SCHEMA_VERSION } from './outboxDb.js';
 
@@ -11,6 +13,29 @@ interface Schema extends DBSchema {
 }
 
 type T = IDBPTransaction<Schema, ('outbox' | 'meta')[], 'readwrite'>;
+type UpgradeMeta = IDBPObjectStore<Schema, ArrayLike<'outbox' | 'meta'>, 'meta', 'versionchange'>;
+
+/**
+ * Version 2 kept the quota gate's state in many meta records (`limit`,
+ * `fold <fingerprint>`, `burst <scope> <name>`); version 3 keeps it in one
+ * (`gate`), which each failure reads and writes once. Moved in the upgrade's
+ * own transaction, so no count is lost or doubled on the way.
+ */
+async function gateInOneRecord(meta: UpgradeMeta): Promise<void> {
+  const [keys, values] = await Promise.all([meta.getAllKeys(), meta.getAll()]);
+  const state: GateState = { limit: { admitted: [], heldBack: 0, alerts: [], suppressedAlerts: 0 }, folds: {}, tracks: {} };
+  let found = false;
+  keys.forEach((key, i) => {
+    const k = String(key);
+    if (k === 'limit') state.limit = values[i] as LimitState;
+    else if (k.startsWith('fold ')) state.folds[k.slice(5)] = values[i] as FoldState;
+    else if (k.startsWith('burst ')) state.tracks[k] = values[i] as BurstTrack;
+    else return;
+    found = true;
+    void meta.delete(k);
+  });
+  if (found) await meta.put(state, GATE_KEY);
+}
 
 /**
  * The outbox in IndexedDB (through `idb`). A connection the browser closes
@@ -30,10 +55,11 @@ export class IdbStore implements Store {
           db.createObjectStore('meta');
         }
         if (oldVersion === 1) {
-          // Version 1 kept its rate limit under `throttle` (now `limit`), and marked fold records with
-          // a `folding` field that nothing reads now: such records are delivered when their window ends.
+          // Version 1 kept its rate limit under `throttle`, and marked fold records with a `folding`
+          // field that nothing reads now: such records are delivered when their window ends.
           void tx.objectStore('meta').delete('throttle');
         }
+        if (oldVersion >= 1 && oldVersion < 3) void gateInOneRecord(tx.objectStore('meta'));
       },
       // A newer worker version wants to upgrade: let go, and reopen on the next transaction.
       blocking: (_current, _next, event) => {
@@ -63,7 +89,10 @@ export class IdbStore implements Store {
   }
 
   async #run<R>(work: (tx: Tx) => Promise<R>): Promise<R> {
-    const t: T = (await this.open()).transaction(['outbox', 'meta'], 'readwrite');
+    // Relaxed: the commit is reported once the browser has the data, not after the disk flush. The write-ahead
+    // guards against the worker being stopped and the tab closing, which relaxed survives; only the
+    // operating system failing in that instant loses it (Chromium's default is the same).
+    const t: T = (await this.open()).transaction(['outbox', 'meta'], 'readwrite', { durability: 'relaxed' });
     const outbox = t.objectStore('outbox');
     const meta = t.objectStore('meta');
     const tx: Tx = {
@@ -74,12 +103,6 @@ export class IdbStore implements Store {
       count: () => outbox.count(),
       getMeta: async <V>(key: string) => (await meta.get(key)) as V | undefined,
       putMeta: async (key, value) => void (await meta.put(value, key)),
-      deleteMeta: (key) => meta.delete(key),
-      metaEntries: async <V>(prefix: string) => {
-        const range = IDBKeyRange.bound(prefix, `${prefix}\uffff`);
-        const [keys, values] = await Promise.all([meta.getAllKeys(range), meta.getAll(range)]);
-        return keys.map((k, i) => [k as string, values[i] as V] as [string, V]);
-      },
     };
     try {
       const result = await work(tx);

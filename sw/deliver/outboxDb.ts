@@ -5,5 +5,5 @@
  * migration step in `idbStore.ts` whenever the stored shape changes.
  */
 export const OUTBOX_DB = 'gatewayz-sw-monitor';
-export const OUTBOX_SCHEMA_VERSION = 2;
+export const OUTBOX_SCHEMA_VERSION = 3;
 export const OUTBOX_STORE = 'outbox';

@@ -21,7 +21,10 @@
  *   are counted on the next one.
  *
  * Every count lives in storage and every decision is one transaction: a
- * worker stopped at any instant loses no count and doubles none.
+ * worker stopped at any instant loses no count and doubles none. All of the
+ * gate's state (the limit, the fold windows, the burst tracks) is one record,
+ * meta key `gate`: the write-ahead reads it once and puts it once, beside the
+ * report it stores.
  */
 import { recordOf, type OutboxRecord, type Tx } from '../core/store.js';
 import { fingerprintOf } from '../core/reportRules.js';
@@ -31,8 +34,12 @@ import type { BackendReport, FailureKind, ReportLevel } from '../protocol.js';
 export const RATE_WINDOW_MS = 60_000;
 export const ALERT_WINDOW_MS = 3_600_000;
 export const ALERTS_PER_HOUR = 6;
-/** Fold windows kept at once; past this, the oldest windows' counts become held back. */
-export const MAX_FOLDS = 1000;
+/**
+ * Fold windows kept at once; past this, the sweep closes the oldest windows
+ * early and their counts become held back. They are all in the one record
+ * each failure reads and writes, so it stays small.
+ */
+export const MAX_FOLDS = 200;
 
 export interface GateConfig {
   dedupeWindowMs: number;
@@ -42,7 +49,7 @@ export interface GateConfig {
   sustained5xxMs: number;
 }
 
-/** What the rate limit and the alert budget remember (meta key `limit`). */
+/** What the rate limit and the alert budget remember. */
 export interface LimitState {
   /** When each report admitted in the last minute was admitted. */
   admitted: number[];
@@ -54,7 +61,7 @@ export interface LimitState {
   suppressedAlerts: number;
 }
 
-/** One fingerprint's fold window (meta key `fold <fingerprint>`). */
+/** One fingerprint's fold window. */
 export interface FoldState {
   /** When the last event of this fingerprint was made (or held back): its window starts here. */
   windowStart: number;
@@ -66,6 +73,18 @@ export interface FoldState {
   /** The latest of those occurrences: what a trailing summary is made from. */
   last?: BackendReport;
 }
+
+/** Everything the gate remembers: one record, meta key `gate` (GATE_KEY). */
+export interface GateState {
+  limit: LimitState;
+  /** Fold windows by fingerprint (foldKey). */
+  folds: Record<string, FoldState>;
+  /** Burst tracks by scope (burstKey). */
+  tracks: Record<string, BurstTrack>;
+}
+
+/** The meta key of the gate's one record. */
+export const GATE_KEY = 'gate';
 
 /** `held`: counted as held back (by the rate limit, or because the outbox is full of records pages may have). */
 export type Decision = 'event' | 'folded' | 'held';
@@ -95,7 +114,7 @@ interface Admission extends Pass {
 /** One failure counted in one burst scope's track. */
 interface BurstStep extends Pass {
   scope: BurstScope;
-  /** The track's meta key. */
+  /** The track's key (burstKey). */
   key: string;
   track: BurstTrack;
   is5xx: boolean;
@@ -107,15 +126,17 @@ export function foldKey(r: Pick<BackendReport, 'method' | 'endpoint' | 'kind' | 
   return fingerprintOf(r).join(' ');
 }
 
-/** The meta key of a fingerprint's fold window. */
-const foldMetaKey = (r: BackendReport) => `fold ${foldKey(r)}`;
-
-/** The meta key of a burst scope's track; the monitor marks the scopes that saw a success by it too. */
+/** A burst scope's track's key; the monitor marks the scopes that saw a success by it too. */
 export function burstKey([scope, name]: BurstScope): string {
   return `burst ${scope} ${name}`;
 }
 
 const emptyLimit = (): LimitState => ({ admitted: [], heldBack: 0, alerts: [], suppressedAlerts: 0 });
+
+/** The gate's record as stored, or an empty one. */
+export async function readGate(tx: Tx): Promise<GateState> {
+  return (await tx.getMeta<GateState>(GATE_KEY)) ?? { limit: emptyLimit(), folds: {}, tracks: {} };
+}
 
 /** Drops the times at or before `from` (kept sorted, so the oldest is first). */
 function prune(times: number[], from: number): void {
@@ -150,6 +171,8 @@ export interface CaptureOptions {
   now: number;
   /** Hold the record back from pages until then (its error body is being read). */
   notBefore?: number;
+  /** Who uses the page that made the request, read in the same transaction: set on the report. */
+  page?: Promise<BackendReport['page']>;
   /** Scopes the failure counts in for burst alerts: [['gateway', g], ['endpoint', e]]. */
   burstScopes?: BurstScope[];
   /** Scopes that saw a success since this worker started counting: ends their sustained-5xx episode. */
@@ -178,18 +201,14 @@ export class QuotaGate {
     // A copy: the store may run this transaction's work again (IdbStore retries once), and counts must not add up twice.
     const report: BackendReport = { ...given };
     const { now } = o;
-    const key = foldMetaKey(report);
-    const trackKeys = (o.burstScopes ?? []).map(burstKey);
-    // Every read at once, every write at once: the transaction is one round trip
-    // to IndexedDB each way, and the page waits for it (write-ahead).
-    const [fold, limit0, count, ...tracks] = await Promise.all([
-      tx.getMeta<FoldState>(key),
-      tx.getMeta<LimitState>('limit'),
-      tx.count(),
-      ...trackKeys.map((k) => tx.getMeta<BurstTrack>(k)),
-    ]);
-    const limit = limit0 ?? emptyLimit();
-    const room: Room = { count: count as number };
+    const key = foldKey(report);
+    // Two reads at once and, at the end, the report and the gate's record put at once: the transaction
+    // is one round trip to IndexedDB each way, and the page waits for it (write-ahead).
+    const [state, count, page] = await Promise.all([readGate(tx), tx.count(), o.page]);
+    if (page) report.page = page;
+    const { limit, folds, tracks } = state;
+    const fold = folds[key];
+    const room: Room = { count };
     const writes: Array<Promise<void>> = [];
     const p: Pass = { tx, now, limit, room, writes };
     let decision: Decision;
@@ -201,7 +220,6 @@ export class QuotaGate {
       if (fold.pending === report.occurrences) fold.firstSeen = report.firstSeen;
       fold.lastSeen = report.lastSeen;
       fold.last = report;
-      writes.push(tx.putMeta(key, fold));
       decision = 'folded';
     } else {
       const byGateway: Record<string, number> = { ...fold?.pendingByGateway };
@@ -211,15 +229,16 @@ export class QuotaGate {
         report.firstSeen = fold.firstSeen;
         if (Object.keys(byGateway).length > 1) report.occurrencesByGateway = byGateway;
       }
-      if (W > 0) writes.push(tx.putMeta(key, { windowStart: now, pending: 0, pendingByGateway: {}, firstSeen: now, lastSeen: now } satisfies FoldState));
-      else if (fold) writes.push(tx.deleteMeta(key));
+      if (W > 0) folds[key] = { windowStart: now, pending: 0, pendingByGateway: {}, firstSeen: now, lastSeen: now };
+      else delete folds[key];
       decision = await this.#admit({ ...p, report, clientId: o.clientId, notBefore: o.notBefore });
     }
-    for (let i = 0; i < trackKeys.length; i++) {
-      const track = (tracks[i] as BurstTrack | undefined) ?? { times: [], open: false, aboveHalfUntil: 0, sustainedAlerted: false };
-      await this.#burst({ ...p, scope: o.burstScopes![i]!, key: trackKeys[i]!, track, is5xx: report.status >= 500, o });
+    for (const scope of o.burstScopes ?? []) {
+      const k = burstKey(scope);
+      const track = (tracks[k] ??= { times: [], open: false, aboveHalfUntil: 0, sustainedAlerted: false });
+      await this.#burst({ ...p, scope, key: k, track, is5xx: report.status >= 500, o });
     }
-    writes.push(tx.putMeta('limit', limit));
+    writes.push(tx.putMeta(GATE_KEY, state));
     await Promise.all(writes);
     return decision;
   }
@@ -277,7 +296,6 @@ export class QuotaGate {
       track.sustainedAlerted = false;
     }
     const alerts = burstFailure(track, now, this.#config.burstPerMinute, b.is5xx, this.#config.sustained5xxMs);
-    writes.push(tx.putMeta(key, track));
     for (const alert of alerts) {
       prune(limit.alerts, now - ALERT_WINDOW_MS);
       if (limit.alerts.length >= ALERTS_PER_HOUR) {
@@ -318,26 +336,23 @@ export class QuotaGate {
 
   /** Moves the counts of a report the app dropped (one held in memory, or one just deleted) to where they ride on. */
   async carryReport(tx: Tx, r: BackendReport, now: number): Promise<void> {
-    const limit = (await tx.getMeta<LimitState>('limit')) ?? emptyLimit();
+    const state = await readGate(tx);
+    const { limit, folds } = state;
     if (r.kind === 'burst') limit.suppressedAlerts += 1 + (r.burst?.suppressed ?? 0);
     limit.heldBack += r.heldBack ?? 0;
     if (r.occurrences > 0) {
-      const W = this.#config.dedupeWindowMs;
-      const key = foldMetaKey(r);
-      const fold = await tx.getMeta<FoldState>(key);
-      if (W <= 0) limit.heldBack += r.occurrences;
+      if (this.#config.dedupeWindowMs <= 0) limit.heldBack += r.occurrences;
       else {
-        const f: FoldState = fold ?? { windowStart: now, pending: 0, pendingByGateway: {}, firstSeen: r.firstSeen, lastSeen: r.lastSeen };
+        const f: FoldState = (folds[foldKey(r)] ??= { windowStart: now, pending: 0, pendingByGateway: {}, firstSeen: r.firstSeen, lastSeen: r.lastSeen });
         if (f.pending === 0 || r.firstSeen < f.firstSeen) f.firstSeen = r.firstSeen;
         f.lastSeen = Math.max(f.lastSeen, r.lastSeen);
         f.pending += r.occurrences;
         for (const [g, n] of Object.entries(r.occurrencesByGateway ?? { [r.gateway]: r.occurrences })) f.pendingByGateway[g] = (f.pendingByGateway[g] ?? 0) + n;
         const { heldBack: _h, occurrencesByGateway: _o, ...last } = r;
         f.last ??= { ...last, occurrences: 1 };
-        await tx.putMeta(key, f);
       }
     }
-    await tx.putMeta('limit', limit);
+    await tx.putMeta(GATE_KEY, state);
   }
 
   /**
@@ -348,21 +363,21 @@ export class QuotaGate {
    */
   async sweep(tx: Tx, now: number, newId: () => string, online: boolean): Promise<number | undefined> {
     const W = this.#config.dedupeWindowMs;
-    const limit = (await tx.getMeta<LimitState>('limit')) ?? emptyLimit();
-    const folds = await tx.metaEntries<FoldState>('fold ');
-    const room: Room = { count: await tx.count() };
+    const [state, count] = await Promise.all([readGate(tx), tx.count()]);
+    const { limit, folds, tracks } = state;
+    const room: Room = { count };
     const writes: Array<Promise<void>> = [];
     const p: Pass = { tx, now, limit, room, writes };
     let wake = Infinity;
     let changed = false;
     // Oldest first: past MAX_FOLDS the oldest windows are closed early, their counts held back.
-    folds.sort((a, b) => a[1].windowStart - b[1].windowStart);
-    let excess = folds.length - MAX_FOLDS;
-    for (const [key, f] of folds) {
+    const byAge = Object.entries(folds).sort((a, b) => a[1].windowStart - b[1].windowStart);
+    let excess = byAge.length - MAX_FOLDS;
+    for (const [key, f] of byAge) {
       const closed = now >= f.windowStart + W;
       if (excess-- > 0 && !(closed && f.pending > 0)) {
         limit.heldBack += f.pending;
-        await tx.deleteMeta(key);
+        delete folds[key];
         changed = true;
       } else if (f.pending > 0 && closed && f.last) {
         // The window closed with occurrences no event carried: their count leaves now, and
@@ -377,12 +392,12 @@ export class QuotaGate {
         delete report.heldBack;
         delete report.occurrencesByGateway;
         if (Object.keys(f.pendingByGateway).length > 1) report.occurrencesByGateway = f.pendingByGateway;
-        writes.push(tx.putMeta(key, { windowStart: now, pending: 0, pendingByGateway: {}, firstSeen: now, lastSeen: now } satisfies FoldState));
+        folds[key] = { windowStart: now, pending: 0, pendingByGateway: {}, firstSeen: now, lastSeen: now };
         await this.#admit({ ...p, report });
         wake = Math.min(wake, now + W);
         changed = true;
       } else if (closed) {
-        await tx.deleteMeta(key);
+        delete folds[key];
         changed = true;
       } else {
         wake = Math.min(wake, f.windowStart + W);
@@ -399,11 +414,14 @@ export class QuotaGate {
     }
     // A scope quiet for longer than both its windows has no episode left to track.
     const quiet = Math.max(2 * RATE_WINDOW_MS, this.#config.sustained5xxMs);
-    for (const [key, t] of await tx.metaEntries<BurstTrack>('burst ')) {
+    for (const [key, t] of Object.entries(tracks)) {
       const last = t.times[t.times.length - 1] ?? 0;
-      if (last <= now - quiet) await tx.deleteMeta(key);
+      if (last <= now - quiet) {
+        delete tracks[key];
+        changed = true;
+      }
     }
-    if (changed) writes.push(tx.putMeta('limit', limit));
+    if (changed) writes.push(tx.putMeta(GATE_KEY, state));
     await Promise.all(writes);
     return wake === Infinity ? undefined : wake;
   }

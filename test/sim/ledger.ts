@@ -14,7 +14,7 @@
  */
 import type { OutboxRecord } from '../../sw/core/store.js';
 import type { BackendReport } from '../../sw/protocol.js';
-import { foldKey, type FoldState, type LimitState } from '../../sw/quota/gate.js';
+import { foldKey, GATE_KEY, type GateState } from '../../sw/quota/gate.js';
 
 /** Units the product holds in memory only: reports the relay holds because storage refused their write-ahead. */
 export interface MemoryUnits {
@@ -79,7 +79,8 @@ export class Ledger {
     this.checks++;
     const occ = new Map(this.#acceptedOcc);
     const add = (fp: string, n: number) => n !== 0 && occ.set(fp, (occ.get(fp) ?? 0) + n);
-    const limit = meta.get('limit') as LimitState | undefined;
+    const gate = meta.get(GATE_KEY) as GateState | undefined;
+    const limit = gate?.limit;
     let pool = this.#acceptedPool + (limit?.heldBack ?? 0);
     let alerts = this.#acceptedAlerts + (limit?.suppressedAlerts ?? 0);
     let outboxAlerts = 0;
@@ -97,10 +98,9 @@ export class Ledger {
       outboxUnits += rep.occurrences + (rep.heldBack ?? 0);
     }
     let folds = 0;
-    for (const [k, v] of meta) {
-      if (!k.startsWith('fold ')) continue;
-      add(k.slice(5), (v as FoldState).pending);
-      folds += (v as FoldState).pending;
+    for (const [fp, f] of Object.entries(gate?.folds ?? {})) {
+      add(fp, f.pending);
+      folds += f.pending;
     }
     for (const m of this.inMemory()) {
       add(m.fingerprint, m.occurrences);

@@ -36,11 +36,8 @@ export class MemoryStore implements Store {
   async stage<T>(work: (tx: Tx) => Promise<T>): Promise<Staged<T>> {
     const out = new Map<string, OutboxRecord | null>();
     const meta = new Map<string, unknown>();
-    const DELETED = Symbol('deleted');
-    let swept = false;
     const readOut = (id: string) => (out.has(id) ? (out.get(id) ?? undefined) : this.outbox.get(id));
     const readMeta = (k: string) => (meta.has(k) ? meta.get(k) : this.meta.get(k));
-    const live = (v: unknown) => (v === DELETED ? undefined : v);
     const tx: Tx = {
       get: async (id) => structuredClone(readOut(id)),
       put: async (r) => void out.set(r.eventId, structuredClone(r)),
@@ -59,25 +56,14 @@ export class MemoryStore implements Store {
         for (const [id, r] of out) n += (r ? 1 : 0) - (this.outbox.has(id) ? 1 : 0);
         return n;
       },
-      getMeta: async <V>(k: string) => structuredClone(live(readMeta(k))) as V | undefined,
+      getMeta: async <V>(k: string) => structuredClone(readMeta(k)) as V | undefined,
       putMeta: async (k, v) => void meta.set(k, structuredClone(v)),
-      deleteMeta: async (k) => void meta.set(k, DELETED),
-      metaEntries: async <V>(prefix: string) => {
-        if (prefix === 'fold ') swept = true;
-        const keys = new Set([...this.meta.keys(), ...meta.keys()].filter((k) => k.startsWith(prefix)));
-        return [...keys]
-          .sort()
-          .map((k) => [k, live(readMeta(k))] as [string, unknown])
-          .filter(([, v]) => v !== undefined)
-          .map(([k, v]) => [k, structuredClone(v)] as [string, V]);
-      },
     };
     const result = await work(tx);
     return {
       result,
       tx,
       writes: out.size + meta.size,
-      swept,
       outbox: out,
       apply: () => {
         if (out.size > 0) this.#sorted = undefined;
@@ -85,10 +71,7 @@ export class MemoryStore implements Store {
           if (r) this.outbox.set(id, r);
           else this.outbox.delete(id);
         }
-        for (const [k, v] of meta) {
-          if (v === DELETED) this.meta.delete(k);
-          else this.meta.set(k, v);
-        }
+        for (const [k, v] of meta) this.meta.set(k, v);
         this.onCommit?.();
       },
     };
@@ -102,8 +85,6 @@ export interface Staged<T> {
   tx: Tx;
   /** How many outbox and meta entries it writes (0: read-only). */
   writes: number;
-  /** It read every fold window (the quota gate's sweep: a relay's flush claim). */
-  swept: boolean;
   /** Its outbox writes (null: deleted). */
   outbox: ReadonlyMap<string, OutboxRecord | null>;
   apply(): void;

@@ -22,10 +22,10 @@ import { DEFAULT_CONFIG, type MonitorConfig } from '../../sw/config.js';
 import { Monitor } from '../../sw/Monitor.js';
 import type { OfferResult, Pages } from '../../sw/deliver/relay.js';
 import type { Clock, OutboxRecord, Store, Tx } from '../../sw/core/store.js';
-import { ALERTS_PER_HOUR, burstKey, foldKey, RATE_WINDOW_MS, type CaptureOptions, type FoldState, type LimitState } from '../../sw/quota/gate.js';
+import { ALERTS_PER_HOUR, burstKey, foldKey, GATE_KEY, RATE_WINDOW_MS, type CaptureOptions, type GateState } from '../../sw/quota/gate.js';
 import type { AckPayload, BackendReport } from '../../sw/protocol.js';
 import type { HealthReport } from '../../sw/health/aggregate.js';
-import { burstFailure, type BurstTrack } from '../../sw/health/burst.js';
+import { burstFailure } from '../../sw/health/burst.js';
 import type { Observation } from '../../sw/report/buildReport.js';
 import { createPageBridge, type PageBridge } from '../../src/pageBridge.js';
 import { deliverToSentry } from '../../src/deliverToSentry.js';
@@ -233,6 +233,11 @@ class SimWorker {
       this.carryingHeld.set(tx, ids);
       return carryReport(tx, report, now);
     };
+    const sweep = gate.sweep.bind(gate);
+    gate.sweep = (tx, now, newId, online) => {
+      w.sweeps.add(tx);
+      return sweep(tx, now, newId, online);
+    };
     const capture = gate.capture.bind(gate);
     gate.capture = (tx, given, o) => {
       w.captures.set(tx, { fingerprint: foldKey(given), status: given.status, options: o });
@@ -294,6 +299,13 @@ export class World {
   captures = new WeakMap<Tx, CaptureTag>();
   /** Transactions that carried a dropped report's counts; and the commit numbers of the last carry and the last flush claim. */
   carries = new WeakSet<Tx>();
+  /** The quota gate's sweeps (a relay's flush claim). */
+  sweeps = new WeakSet<Tx>();
+
+  /** The quota gate's one record, as committed. */
+  gateState(): GateState | undefined {
+    return this.mem.meta.get(GATE_KEY) as GateState | undefined;
+  }
   #commits = 0;
   lastCarry = -1;
   lastClaim = -1;
@@ -458,7 +470,7 @@ export class World {
       return reject(err);
     }
     const capture = this.captures.get(staged.tx);
-    const label = capture ? 'gate.capture' : staged.swept ? 'relay.flush claim' : this.carries.has(staged.tx) ? 'relay.settle (carry)' : [...staged.outbox.values()].some((r) => r?.report.kind === 'health') ? 'health.flush' : 'relay';
+    const label = capture ? 'gate.capture' : this.sweeps.has(staged.tx) ? 'relay.flush claim' : this.carries.has(staged.tx) ? 'relay.settle (carry)' : [...staged.outbox.values()].some((r) => r?.report.kind === 'health') ? 'health.flush' : 'relay';
     if (roll === 0 && staged.writes > 0) return reject(this.#fault(wk.name, n, label, 'QuotaExceededError', 'a write exceeded the quota; the transaction aborted'));
     if (roll === 1) return reject(this.#fault(wk.name, n, label, 'AbortError', 'the transaction was aborted'));
     if (roll === 2 || (attempt === 2 && this.random() < 0.2)) {
@@ -471,7 +483,7 @@ export class World {
     this.#txLabel = `tx #${n} (${label})${attempt > 1 ? ' after its retry' : ''}`;
     if (capture) this.#captureCommits(capture);
     if (wk.retired) for (const [id, r] of staged.outbox) if (r) this.retiredWrites.add(id);
-    if (staged.swept) this.lastClaim = this.#commits + 1;
+    if (this.sweeps.has(staged.tx)) this.lastClaim = this.#commits + 1;
     if (this.carries.has(staged.tx)) this.lastCarry = this.#commits + 1;
     for (const id of wk.carryingHeld.get(staged.tx) ?? []) wk.carriedHeld.add(id);
     staged.apply();
@@ -487,7 +499,7 @@ export class World {
     const o = c.options;
     for (const [scope, name] of o.burstScopes ?? []) {
       const key = burstKey([scope, name]);
-      const track = structuredClone(this.mem.meta.get(key) as BurstTrack | undefined) ?? { times: [], open: false, aboveHalfUntil: 0, sustainedAlerted: false };
+      const track = structuredClone(this.gateState()?.tracks[key]) ?? { times: [], open: false, aboveHalfUntil: 0, sustainedAlerted: false };
       if (o.succeeded?.(key)) {
         delete track.first5xx;
         track.sustainedAlerted = false;
@@ -1072,9 +1084,9 @@ export class World {
     const lost = this.result.requests - this.result.healthDelivered;
     if (lost < 0) this.violation(`health counted ${-lost} requests twice`);
     if (lost > this.#mayLose) this.violation(`health lost ${lost} requests; kills account for at most ${this.#mayLose}`);
-    const limit = this.mem.meta.get('limit') as LimitState | undefined;
-    if (limit && limit.heldBack > 0) this.violation(`${limit.heldBack} held back and never reported`);
-    for (const [k, v] of this.mem.meta) if (k.startsWith('fold ') && (v as FoldState).pending > 0) this.violation(`${k} still holds ${(v as FoldState).pending}`);
+    const gate = this.gateState();
+    if (gate && gate.limit.heldBack > 0) this.violation(`${gate.limit.heldBack} held back and never reported`);
+    for (const [fp, f] of Object.entries(gate?.folds ?? {})) if (f.pending > 0) this.violation(`fold ${fp} still holds ${f.pending}`);
   }
 }
 
@@ -1176,8 +1188,8 @@ export async function simulate(seed: number, trace?: (line: string) => void): Pr
   // Counts a carry left in storage with no flush after it to send them: the known bug; the next thing a page does sends them.
   // (A summary the app drops again is carried again: as often as it takes.)
   for (let i = 2; i < 40; i++) {
-    const limit = w.mem.meta.get('limit') as LimitState | undefined;
-    const stuck = (limit?.heldBack ?? 0) > 0 || [...w.mem.meta].some(([k, v]) => k.startsWith('fold ') && (v as FoldState).pending > 0);
+    const gate = w.gateState();
+    const stuck = (gate?.limit.heldBack ?? 0) > 0 || Object.values(gate?.folds ?? {}).some((f) => f.pending > 0);
     if (!stuck || w.lastClaim >= w.lastCarry) break;
     w.violation('counts carried from a dropped report wait with no flush to send them');
     for (const p of w.pages) if (p.open) w.hello(p);
