@@ -405,15 +405,24 @@ export interface ReadOptions {
  * Undefined values are left out.
  */
 export function readOptions(input: Record<string, unknown>, at: EntryPoint): ReadOptions {
-  return read(input, at, OPTIONS);
+  return read(input, at, OPTIONS, stringForm);
+}
+
+/**
+ * readOptions for values that are all in their string form already (the
+ * script tag's `data-` attributes): the same reading and the same messages,
+ * without stringForm, which the script tag's build then leaves out.
+ */
+export function readStringOptions(input: Record<string, string | undefined>, at: EntryPoint): ReadOptions {
+  return read(input, at, OPTIONS, (_, value) => value as string);
 }
 
 /** Reads the worker's options (its URL's query, in the worker): only the worker's table, so its build holds no other. */
 export function readWorkerOptions(input: Record<string, unknown>): ReadOptions {
-  return read(input, 'worker', WORKER_TABLE);
+  return read(input, 'worker', WORKER_TABLE, stringForm);
 }
 
-function read(input: Record<string, unknown>, at: EntryPoint | 'worker', table: Record<string, OptionSpec>): ReadOptions {
+function read(input: Record<string, unknown>, at: EntryPoint | 'worker', table: Record<string, OptionSpec>, form: typeof stringForm): ReadOptions {
   const values: Record<string, unknown> = {};
   const errors: string[] = [];
   const say = (what: string) => errors.push(`gatewayz-sw-monitor: ${what}.`);
@@ -434,7 +443,7 @@ function read(input: Record<string, unknown>, at: EntryPoint | 'worker', table: 
       else say(`option "${key}" must be ${spec.kind === 'fn' ? 'a function' : 'an object'}`);
       continue;
     }
-    const got = parseOption(spec, stringForm(spec.kind, given)!);
+    const got = parseOption(spec, form(spec.kind, given)!);
     if ('error' in got) say(`option "${key}" ${got.error}`);
     else values[key] = got.value;
   }

@@ -22,9 +22,10 @@
  * tag never loads it.
  */
 import type { Client } from '@sentry/core';
-import { attributeOf, entryPointsOf, OPTIONS, readOptions } from '../../sw/options.js';
+import { attributeOf, entryPointsOf, OPTIONS, readStringOptions } from '../../sw/options.js';
 import { findPageSentryClient } from '../findPageSentryClient.js';
-import { startBackendMonitor, type BackendMonitor, type DeliveryResult } from '../registerBackendMonitor.js';
+import { idleMonitor, startMonitor, type BackendMonitor, type DeliveryResult } from '../registerBackendMonitor.js';
+import type { BridgeOptions, PageBridge } from '../pageBridge.js';
 import type { BackendReport, HealthReport, PageScope } from '../../sw/protocol.js';
 import { DELIVER_FILE, LAZY_GLOBAL, OPTIONS_FILE, OPTIONS_GLOBAL, SENTRY_FILE, type ExplainOptions, type LazyApi, type LazySink } from './lazy.js';
 import { VERSION } from '../../sw/version.js';
@@ -181,23 +182,53 @@ function refuse(terseErrors: string[]): void {
   });
 }
 
+/**
+ * The page bridge (src/pageBridge.ts) comes with the lazy files, which do the
+ * delivering: a batch goes to it once one of them is loaded, the first report
+ * loading one (chooseSink, as the bridge's `deliver` would). Until then
+ * nothing can be delivered, nor health taken (onHealth, above, says so), and
+ * this answers a batch as the bridge then does: received at once, the health
+ * listeners called, nothing done.
+ */
+function bridgeFor(o: Omit<BridgeOptions, 'markDelivered'>): PageBridge {
+  let bridge: PageBridge | undefined;
+  return {
+    batch(payload, reply) {
+      if (payload.respondBy !== undefined && o.now() > payload.respondBy) return false;
+      reply.received();
+      const { reports, health = [] } = payload;
+      void (reports.length > 0 && !api ? chooseSink() : Promise.resolve()).then(async () => {
+        // (Its deadline was met above: the bridge gets the batch without it.)
+        if (api) return void (bridge ??= api.bridge(o)).batch({ reports, health }, { received() {}, ack: reply.ack });
+        o.debug?.(`received ${reports.length} report(s) and ${health.length} health window(s)`);
+        if (health.length > 0) await o.health(health);
+        reply.ack({ eventIds: [] });
+      });
+      return true;
+    },
+  };
+}
+
 let monitor: BackendMonitor | undefined;
-const { errors } = readOptions(given, 'tag');
+const { values, errors } = readStringOptions(given, 'tag');
 if (errors.length > 0) {
   refuse(errors);
-  const none = Promise.resolve(undefined);
-  monitor = { ready: none, info: none, stats: () => none, flush: () => none, scopeChanged() {}, onHealth: () => () => false };
+  monitor = idleMonitor();
 } else {
   // (data-enabled="false", the kill switch: the disabled worker delivers what waits, through this page too, then unregisters itself.)
-  monitor = startBackendMonitor(given, 'tag', {
-    deliver: deliverReports,
-    // Who uses this page, for the worker to store with its reports: the app's client's scope once there is one.
-    // (Before the lazy file is loaded, a page with its own client tells none; the first report loads it and tells it then.)
-    pageScope: () => {
-      const pageClient = findPageSentryClient();
-      return !pageClient || sink?.pageClient === pageClient ? sink?.pageScope() : undefined;
+  monitor = startMonitor(
+    values,
+    {
+      deliver: deliverReports,
+      // Who uses this page, for the worker to store with its reports: the app's client's scope once there is one.
+      // (Before the lazy file is loaded, a page with its own client tells none; the first report loads it and tells it then.)
+      pageScope: () => {
+        const pageClient = findPageSentryClient();
+        return !pageClient || sink?.pageClient === pageClient ? sink?.pageScope() : undefined;
+      },
+      onHealth,
     },
-    onHealth,
-  });
+    bridgeFor,
+  );
 }
 (window as { gatewayzMonitor?: unknown }).gatewayzMonitor = monitor;
