@@ -8,7 +8,7 @@ import type { HealthReport, PageScope, WorkerInfo, WorkerStats } from '../sw/pro
 import { connectBridge } from './bridgeConnection.js';
 import { markDelivered } from './markDelivered.js';
 import { createPageBridge, type BridgeOptions, type Deliver, type DeliveryResult, type PageBridge } from './pageBridge.js';
-import { registerWorker, unregisterBackendMonitor } from './workerRegistration.js';
+import { LOG, registerWorker, unregisterBackendMonitor } from './workerRegistration.js';
 import { workerQuery, type WorkerOptions } from './workerQuery.js';
 
 export { unregisterBackendMonitor, workerQuery, type Deliver, type DeliveryResult, type WorkerOptions };
@@ -59,8 +59,6 @@ export interface BackendMonitor {
   /** Tells the worker the page's scope again if it changed (a user signed in or out). */
   scopeChanged(): void;
 }
-
-const LOG = '[gatewayz-sw-monitor]';
 
 /** What connects a monitor to where its reports and health go (registerBackendMonitor's three functions). */
 export type MonitorWiring = Pick<BackendMonitorOptions, 'deliver' | 'onHealth' | 'pageScope'>;
