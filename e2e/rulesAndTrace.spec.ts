@@ -45,6 +45,8 @@ for (const path of ['script tag', 'Vite plugin'] as const) {
     test.setTimeout(60_000);
     site.override('/gatewayz-register.js', await dist('gatewayz-register.js'));
     site.override('/gatewayz-sentry.js', await dist('gatewayz-sentry.js'));
+    // The script tag reads data-rules with the file beside it that has the rules reader.
+    site.override('/gatewayz-options.js', await dist('gatewayz-options.js'));
     let tag: string;
     if (path === 'script tag') {
       tag = `<script src="/gatewayz-register.js" data-origins="${api.origin}" data-dsn="${sentry.dsn}" data-batch-ms="200" data-health-interval-ms="1000" data-rules=${attr(JSON.stringify(RULES))} defer></script>`;

@@ -7,9 +7,9 @@
 import { pageMessage, parseWorkerMessage, PROTOCOL_VERSION, type FailureNotice, type PageScope, type WorkerInfo, type WorkerMessage, type WorkerStats } from '../sw/protocol.js';
 import { VERSION } from '../sw/version.js';
 import type { PageBridge } from './pageBridge.js';
+import { LOG } from './workerRegistration.js';
 
 const REPLY_DEADLINE_MS = 5000;
-const LOG = '[gatewayz-sw-monitor]';
 
 function ask(worker: ServiceWorker | null | undefined, type: 'hello' | 'stats' | 'flush', timeoutMs = REPLY_DEADLINE_MS, page?: PageScope): Promise<WorkerMessage | undefined> {
   if (!worker) return Promise.resolve(undefined);

@@ -7,8 +7,8 @@ import { readOptions, toQuery, type EntryPoint, type OptionsAt } from '../sw/opt
 import type { HealthReport, PageScope, WorkerInfo, WorkerStats } from '../sw/protocol.js';
 import { connectBridge } from './bridgeConnection.js';
 import { markDelivered } from './markDelivered.js';
-import { createPageBridge, type Deliver, type DeliveryResult } from './pageBridge.js';
-import { registerWorker, unregisterBackendMonitor } from './workerRegistration.js';
+import { createPageBridge, type BridgeOptions, type Deliver, type DeliveryResult, type PageBridge } from './pageBridge.js';
+import { LOG, registerWorker, unregisterBackendMonitor } from './workerRegistration.js';
 import { workerQuery, type WorkerOptions } from './workerQuery.js';
 
 export { unregisterBackendMonitor, workerQuery, type Deliver, type DeliveryResult, type WorkerOptions };
@@ -60,8 +60,6 @@ export interface BackendMonitor {
   scopeChanged(): void;
 }
 
-const LOG = '[gatewayz-sw-monitor]';
-
 /** What connects a monitor to where its reports and health go (registerBackendMonitor's three functions). */
 export type MonitorWiring = Pick<BackendMonitorOptions, 'deliver' | 'onHealth' | 'pageScope'>;
 
@@ -75,6 +73,12 @@ export function registerBackendMonitor(options: BackendMonitorOptions): BackendM
   return startBackendMonitor(given, 'register', { deliver, onHealth, pageScope });
 }
 
+/** A monitor that does nothing: no worker (service workers unavailable, or the options were refused). */
+export function idleMonitor(): BackendMonitor {
+  const none = Promise.resolve(undefined);
+  return { ready: none, info: none, stats: () => none, flush: () => none, scopeChanged() {}, onHealth: () => () => false };
+}
+
 /**
  * The monitor for options given at one entry point (the integration and the
  * script tag start it too): read them with that entry point's rules, register
@@ -82,28 +86,36 @@ export function registerBackendMonitor(options: BackendMonitorOptions): BackendM
  */
 export function startBackendMonitor(given: Record<string, unknown>, at: EntryPoint, wiring: MonitorWiring): BackendMonitor {
   const { values, errors } = readOptions(given, at);
+  // (Where service workers are unavailable, startMonitor says that instead.)
+  if (errors.length > 0 && typeof navigator !== 'undefined' && navigator.serviceWorker) {
+    errors.forEach((e) => console.error(e));
+    console.error(`${LOG} not registering the worker until the options above are fixed; the app is unaffected.`);
+    return idleMonitor();
+  }
+  return startMonitor(values, wiring, (o) => createPageBridge({ ...o, markDelivered }));
+}
+
+/**
+ * The monitor for options already read, every one valid (readOptions'
+ * `values`): register the worker, connect the bridge that `bridgeFor` makes
+ * (src/pageBridge.ts's, with src/markDelivered.ts; the script tag's comes with
+ * its lazily loaded files, src/register/main.ts).
+ */
+export function startMonitor(values: Record<string, unknown>, wiring: MonitorWiring, bridgeFor: (o: Omit<BridgeOptions, 'markDelivered'>) => PageBridge): BackendMonitor {
   const { scriptUrl = '/gatewayz-sw.js', scope = '/', register = true, ...workerOptions } = values as OptionsAt<'register'>;
+  const sw = typeof navigator !== 'undefined' ? navigator.serviceWorker : undefined;
+  if (!sw) {
+    console.warn(`${LOG} service workers are unavailable here (an insecure origin, a private window, or an old browser); backend failures are not monitored.`);
+    return idleMonitor();
+  }
   const healthListeners = new Set<HealthListener>(wiring.onHealth ? [wiring.onHealth] : []);
   const debug = (...args: unknown[]) => workerOptions.debug && console.debug(LOG, ...args);
-  const sw = typeof navigator !== 'undefined' ? navigator.serviceWorker : undefined;
   const scriptPath = new URL(scriptUrl, location.href).pathname;
-  // Read above with the entry point's rules: written as they are, not read a second time.
-  const query = toQuery(workerOptions);
-  if (!sw || errors.length > 0) {
-    if (!sw) console.warn(`${LOG} service workers are unavailable here (an insecure origin, a private window, or an old browser); backend failures are not monitored.`);
-    else {
-      errors.forEach((e) => console.error(e));
-      console.error(`${LOG} not registering the worker until the options above are fixed; the app is unaffected.`);
-    }
-    const none = Promise.resolve(undefined);
-    return { ready: none, info: none, stats: () => none, flush: () => none, scopeChanged() {}, onHealth: () => () => false };
-  }
-  const bridge = createPageBridge({
+  const bridge = bridgeFor({
     deliver: wiring.deliver,
     health: async (windows) =>
       // Done once every listener has had them (a listener's failure is its own), unless one said it could not take them.
       !(await Promise.all([...healthListeners].map((l) => Promise.resolve().then(() => l(windows)).catch((err: unknown) => console.warn(`${LOG} a health listener failed`, err))))).includes(false),
-    markDelivered,
     now: Date.now,
     warn: (message, err) => console.warn(`${LOG} ${message}`, err),
     debug: (message) => debug(message),
@@ -112,7 +124,8 @@ export function startBackendMonitor(given: Record<string, unknown>, at: EntryPoi
   const ready = new Promise<ServiceWorkerRegistration | undefined>((r) => (settle = r));
   // Listening starts before registration, so that nothing the new worker says is missed.
   const connection = connectBridge({ sw, scriptPath, ready, bridge, pageScope: wiring.pageScope, debug });
-  void registerWorker({ sw, scriptUrl, scriptPath, scope, register, query, enabled: workerOptions.enabled !== false, debug }).then(settle);
+  // The options read above with the entry point's rules: written as they are, not read a second time.
+  void registerWorker({ sw, scriptUrl, scriptPath, scope, register, query: toQuery(workerOptions), enabled: workerOptions.enabled !== false, debug }).then(settle);
   return {
     ready,
     info: connection.hello(),

@@ -3,7 +3,8 @@
  * own), watching its updates, and taking it away. No messages and no Sentry:
  * the bridge (bridgeConnection.ts, pageBridge.ts) is separate.
  */
-const LOG = '[gatewayz-sw-monitor]';
+/** What the page's console messages begin with (registration, the bridge, the script tag). */
+export const LOG = '[gatewayz-sw-monitor]';
 
 /** A new version that has not taken over after this long is waiting on the old one: said in the console. */
 const TAKEOVER_WARN_MS = 10_000;

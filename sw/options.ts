@@ -316,21 +316,27 @@ export function stringForm(kind: OptionKind, value: unknown): string | undefined
  * is invalid (the words after `option "name" `).
  */
 export function parseOption(spec: OptionSpec, raw: string): { value: unknown } | { error: string } {
+  return spec.kind === 'rules' ? (raw.trim() === '' ? { value: [] } : readRules(raw)) : parseValue(spec, raw);
+}
+
+/** parseOption for every kind but rules (readAttributes': the script tag leaves rules to gatewayz-options.js). */
+function parseValue(spec: OptionSpec, raw: string): { value: unknown } | { error: string } {
+  // (Each explanation is written `terse ? '' : ...` where it is given, so that the terse build holds none.)
   const bad = (why: string) => ({ error: terse ? `is invalid: ${JSON.stringify(raw)}` : why });
   switch (spec.kind) {
     case 'int': {
       const [min, max] = spec.range!;
       const n = Number(raw);
-      return raw.trim() === '' || !Number.isInteger(n) || n < min || n > max ? bad(`is ${JSON.stringify(raw)}; it must be a whole number from ${min} to ${max}`) : { value: n };
+      return raw.trim() === '' || !Number.isInteger(n) || n < min || n > max ? bad(terse ? '' : `is ${JSON.stringify(raw)}; it must be a whole number from ${min} to ${max}`) : { value: n };
     }
     case 'bool':
       // Present with no value (`data-debug`) means true, as for HTML's own boolean attributes.
       if (/^(true|1|)$/.test(raw)) return { value: true };
       if (/^(false|0)$/.test(raw)) return { value: false };
-      return bad(`is ${JSON.stringify(raw)}; it must be "true" or "false"`);
+      return bad(terse ? '' : `is ${JSON.stringify(raw)}; it must be "true" or "false"`);
     case 'origins': {
       const parts = list(raw);
-      if (parts.length === 0) return bad(`is empty; give at least one origin, like "${DEFAULT_ORIGIN}"`);
+      if (parts.length === 0) return bad(terse ? '' : `is empty; give at least one origin, like "${DEFAULT_ORIGIN}"`);
       const origins: string[] = [];
       for (const part of parts) {
         let url: URL | undefined;
@@ -339,20 +345,20 @@ export function parseOption(spec: OptionSpec, raw: string): { value: unknown } |
         } catch {
           /* reported below */
         }
-        if (!url || !/^https?:$/.test(url.protocol)) return bad(`has ${JSON.stringify(part)}, which is not an http(s) origin; write it like "${DEFAULT_ORIGIN}"`);
+        if (!url || !/^https?:$/.test(url.protocol)) return bad(terse ? '' : `has ${JSON.stringify(part)}, which is not an http(s) origin; write it like "${DEFAULT_ORIGIN}"`);
         origins.push(url.origin);
       }
       return { value: [...new Set(origins)] };
     }
     case 'status': {
       const parts = list(raw);
-      if (parts.length === 0) return bad('is empty; the default is "400-599"');
+      if (parts.length === 0) return bad(terse ? '' : 'is empty; the default is "400-599"');
       const ranges: StatusRange[] = [];
       for (const part of parts) {
         const m = /^(\d{3})(?:-(\d{3}))?$/.exec(part);
         const lo = Number(m?.[1]);
         const hi = Number(m?.[2] ?? m?.[1]);
-        if (!m || lo < 100 || hi > 599 || lo > hi) return bad(`has ${JSON.stringify(part)}; write status codes and ranges from 100 to 599, like "400-599" or "429,500-599"`);
+        if (!m || lo < 100 || hi > 599 || lo > hi) return bad(terse ? '' : `has ${JSON.stringify(part)}; write status codes and ranges from 100 to 599, like "400-599" or "429,500-599"`);
         ranges.push([lo, hi]);
       }
       return { value: ranges };
@@ -364,7 +370,7 @@ export function parseOption(spec: OptionSpec, raw: string): { value: unknown } |
         const at = part.lastIndexOf(':');
         const ms = +part.slice(at + 1);
         if (part[0] !== '/' || at < 1 || !Number.isInteger(ms) || ms < 1 || ms > 600_000) {
-          return bad(`has ${JSON.stringify(part)}; write endpoint:milliseconds pairs (1 to 600000), like "/v1/chat/completions:120000,/v1/images/*:180000"`);
+          return bad(terse ? '' : `has ${JSON.stringify(part)}; write endpoint:milliseconds pairs (1 to 600000), like "/v1/chat/completions:120000,/v1/images/*:180000"`);
         }
         timeouts[part.slice(0, at)] = ms;
       }
@@ -373,9 +379,9 @@ export function parseOption(spec: OptionSpec, raw: string): { value: unknown } |
     case 'names':
       return { value: list(raw).map((s) => s.toLowerCase()) };
     case 'rules':
-      return raw.trim() === '' ? { value: [] } : readRules(raw);
+      return { error: 'is read by readOptions alone' };
     case 'path':
-      return raw.trim() === '' ? bad('is empty; give a path, like "/gatewayz-sw.js"') : { value: raw };
+      return raw.trim() === '' ? bad(terse ? '' : 'is empty; give a path, like "/gatewayz-sw.js"') : { value: raw };
     case 'dsn': {
       let ok = false;
       try {
@@ -384,7 +390,7 @@ export function parseOption(spec: OptionSpec, raw: string): { value: unknown } |
       } catch {
         /* reported below */
       }
-      return ok ? { value: raw } : bad(`is ${JSON.stringify(raw)}, which is not a Sentry DSN; copy it from Sentry's project settings (Client Keys), like "https://<key>@o0.ingest.sentry.io/<project>"`);
+      return ok ? { value: raw } : bad(terse ? '' : `is ${JSON.stringify(raw)}, which is not a Sentry DSN; copy it from Sentry's project settings (Client Keys), like "https://<key>@o0.ingest.sentry.io/<project>"`);
     }
     default:
       return { value: raw };
@@ -405,15 +411,34 @@ export interface ReadOptions {
  * Undefined values are left out.
  */
 export function readOptions(input: Record<string, unknown>, at: EntryPoint): ReadOptions {
-  return read(input, at, OPTIONS);
+  return read(input, at, OPTIONS, readValue);
+}
+
+/**
+ * readOptions for values that are all in their string form already (the
+ * script tag's `data-` attributes), every option but `rules`: the same
+ * reading and the same messages, without stringForm, the function and object
+ * kinds (no option the tag takes is one) or the rules reader, which the script
+ * tag's build then leaves out (it has gatewayz-options.js read `data-rules`).
+ */
+export function readAttributes(input: Record<string, string | undefined>, at: EntryPoint): ReadOptions {
+  return read(input, at, OPTIONS, (spec, given) => parseValue(spec, given as string));
 }
 
 /** Reads the worker's options (its URL's query, in the worker): only the worker's table, so its build holds no other. */
 export function readWorkerOptions(input: Record<string, unknown>): ReadOptions {
-  return read(input, 'worker', WORKER_TABLE);
+  return read(input, 'worker', WORKER_TABLE, readValue);
 }
 
-function read(input: Record<string, unknown>, at: EntryPoint | 'worker', table: Record<string, OptionSpec>): ReadOptions {
+/** One option's value as given, of any kind: a function or an object as it is, any other read from its string form. */
+function readValue(spec: OptionSpec, given: unknown): { value: unknown } | { error: string } {
+  if (spec.kind === 'fn' || spec.kind === 'object') {
+    return (spec.kind === 'fn' ? typeof given === 'function' : typeof given === 'object' && given !== null) ? { value: given } : { error: `must be ${spec.kind === 'fn' ? 'a function' : 'an object'}` };
+  }
+  return parseOption(spec, stringForm(spec.kind, given)!);
+}
+
+function read(input: Record<string, unknown>, at: EntryPoint | 'worker', table: Record<string, OptionSpec>, value: typeof readValue): ReadOptions {
   const values: Record<string, unknown> = {};
   const errors: string[] = [];
   const say = (what: string) => errors.push(`gatewayz-sw-monitor: ${what}.`);
@@ -429,12 +454,7 @@ function read(input: Record<string, unknown>, at: EntryPoint | 'worker', table: 
       say(terse ? `option "${key}" is not taken here` : `option "${key}" is not taken by ${ENTRY_POINT_NAMES[at]}; it is taken by ${entryPointsOf(spec).map((e) => ENTRY_POINT_NAMES[e]).join(', ')}`);
       continue;
     }
-    if (spec.kind === 'fn' || spec.kind === 'object') {
-      if (spec.kind === 'fn' ? typeof given === 'function' : typeof given === 'object' && given !== null) values[key] = given;
-      else say(`option "${key}" must be ${spec.kind === 'fn' ? 'a function' : 'an object'}`);
-      continue;
-    }
-    const got = parseOption(spec, stringForm(spec.kind, given)!);
+    const got = value(spec, given);
     if ('error' in got) say(`option "${key}" ${got.error}`);
     else values[key] = got.value;
   }
@@ -442,7 +462,7 @@ function read(input: Record<string, unknown>, at: EntryPoint | 'worker', table: 
 }
 
 /** The worker options' defaults. */
-export const DEFAULT_CONFIG = /* @__PURE__ */ Object.fromEntries(WORKER_OPTIONS.map((k) => [k, WORKER_TABLE[k].default])) as unknown as MonitorConfig;
+export const DEFAULT_CONFIG = /* @__PURE__ */ Object.fromEntries(/* @__PURE__ */ WORKER_OPTIONS.map((k) => [k, WORKER_TABLE[k].default])) as unknown as MonitorConfig;
 
 /**
  * The worker's URL query for worker options already read (their config

@@ -195,6 +195,8 @@ export async function startSite(world: World, path: SitePath, options: SiteOptio
         ['/gatewayz-sw.js', root('dist/gatewayz-sw.js')],
         ['/gatewayz-sentry.js', root('dist/gatewayz-sentry.js')],
         ['/gatewayz-deliver.js', root('dist/gatewayz-deliver.js')],
+        // Read by the script tag for its data-rules (the rules reader is in that file alone).
+        ['/gatewayz-options.js', root('dist/gatewayz-options.js')],
         ['/', root('e2e/sites/engines-static/')],
         ['/', root('e2e/sites/static-site/')],
       ],

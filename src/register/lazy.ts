@@ -19,6 +19,7 @@ import type { Client, Scope } from '@sentry/core';
 import type { HealthReport, PageScope } from '../../sw/protocol.js';
 import type { IsolatedClientOptions } from '../createIsolatedClient.js';
 import type { Deliver } from '../deliverToSentry.js';
+import type { BridgeOptions, PageBridge } from '../pageBridge.js';
 import type { readOptions } from '../../sw/options.js';
 
 export const LAZY_GLOBAL = '__gatewayzMonitorLazy';
@@ -45,4 +46,10 @@ export interface LazyApi {
   isolatedSink?(options: IsolatedClientOptions): LazySink;
   /** The page's one health metrics sender (its per-minute budget), capturing with whatever scope `scope()` gives at send time. */
   healthSender(scope: () => Scope | undefined): (windows: HealthReport[]) => void;
+  /**
+   * The page bridge (src/pageBridge.ts, deleting what Sentry took with src/markDelivered.ts): here, not in the
+   * register script, which hands a batch to it once one of these files is loaded (until then, nothing can be
+   * delivered, and the register script answers a batch itself).
+   */
+  bridge(o: Omit<BridgeOptions, 'markDelivered'>): PageBridge;
 }

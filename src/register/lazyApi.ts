@@ -1,6 +1,8 @@
 import { Scope } from '@sentry/core';
 import { deliverToSentry } from '../deliverToSentry.js';
 import { captureMetricPoints, createHealthMetricsSender } from '../healthToMetrics.js';
+import { markDelivered } from '../markDelivered.js';
+import { createPageBridge } from '../pageBridge.js';
 import { pageScopeOf, watchScopes } from '../pageScopeOf.js';
 import type { LazyApi } from './lazy.js';
 
@@ -14,4 +16,5 @@ export const lazyApi: LazyApi = {
     return { deliver: deliverToSentry(client), scope, pageScope: () => pageScopeOf(client) };
   },
   healthSender: (scope) => createHealthMetricsSender((points) => captureMetricPoints(points, scope())),
+  bridge: (o) => createPageBridge({ ...o, markDelivered }),
 };

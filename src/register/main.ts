@@ -8,28 +8,32 @@
  * data-script-url, data-scope and data-register ("false" when the site's own
  * Workbox worker carries the monitor). See the README for each.
  *
- * This file only registers the worker and runs the bridge (its budget, and
- * why, in scripts/figures/budgets.ts). What talks to Sentry is loaded from the
- * same folder as this script when the first report must go out, never
- * before (health windows alone never load it): `gatewayz-sentry.js` (the monitor's own client) on a page
- * without Sentry, `gatewayz-deliver.js` on a page whose app has its own client.
- * They are classic scripts that hand over an object on a global (src/register/lazy.ts).
+ * This file only registers the worker and connects to it (its budget, and
+ * why, in scripts/figures/budgets.ts). What talks to Sentry, with the page
+ * bridge that hands it the worker's reports, is loaded from the same folder as
+ * this script when the first report must go out, never before (health windows
+ * alone never load it): `gatewayz-sentry.js` (the monitor's own client) on a
+ * page without Sentry, `gatewayz-deliver.js` on a page whose app has its own
+ * client. They are classic scripts that hand over an object on a global
+ * (src/register/lazy.ts).
  *
  * The attributes are read by the option table's reader built terse (a mistake
- * named with its value, not explained). Only when one is invalid is
- * `gatewayz-options.js` loaded from the same folder, the same reader with every
- * explanation, to say the same sentence as every other entry point; a valid
- * tag never loads it.
+ * named with its value, not explained), all but `data-rules`. Only when one is
+ * invalid, or to read `data-rules`, is `gatewayz-options.js` loaded from the
+ * same folder: the same reader with every explanation, to say the same
+ * sentence as every other entry point, and the rules reader. A valid tag
+ * without data-rules never loads it.
  */
 import type { Client } from '@sentry/core';
-import { attributeOf, entryPointsOf, OPTIONS, readOptions } from '../../sw/options.js';
+import { attributeOf, entryPointsOf, OPTIONS, readAttributes } from '../../sw/options.js';
 import { findPageSentryClient } from '../findPageSentryClient.js';
-import { startBackendMonitor, type BackendMonitor, type DeliveryResult } from '../registerBackendMonitor.js';
+import { idleMonitor, startMonitor, type BackendMonitor, type DeliveryResult } from '../registerBackendMonitor.js';
+import type { BridgeOptions, PageBridge } from '../pageBridge.js';
 import type { BackendReport, HealthReport, PageScope } from '../../sw/protocol.js';
 import { DELIVER_FILE, LAZY_GLOBAL, OPTIONS_FILE, OPTIONS_GLOBAL, SENTRY_FILE, type ExplainOptions, type LazyApi, type LazySink } from './lazy.js';
 import { VERSION } from '../../sw/version.js';
+import { LOG } from '../workerRegistration.js';
 
-const LOG = '[gatewayz-sw-monitor]';
 /** Spotlight's sidecar accepts real Sentry envelopes at this DSN (`npx @spotlightjs/spotlight`). */
 const SPOTLIGHT_DSN = 'http://spotlight@localhost:8969/0';
 
@@ -168,36 +172,95 @@ function onHealth(windows: HealthReport[]): boolean {
   return true;
 }
 
-/**
- * An invalid attribute: says the mistakes in full (from gatewayz-options.js)
- * or, when that file cannot be loaded, in this script's terse words with
- * where to read what each option takes; then that nothing is registered.
- */
-function refuse(terseErrors: string[]): void {
-  void run(beside(OPTIONS_FILE)).then((loaded) => {
-    const explain = loaded ? ((globalThis as Record<string, unknown>)[OPTIONS_GLOBAL] as ExplainOptions | undefined) : undefined;
-    for (const e of explain ? explain(given, 'tag').errors : terseErrors.map((e) => `${e} See the option table in the README (Configuration) for what it takes.`)) console.error(e);
-    console.error(`${LOG} not registering the worker until the options above are fixed; the app is unaffected.`);
-  });
+/** The option table's reader with every explanation and the rules reader, from gatewayz-options.js (this script's folder); undefined when it cannot be loaded. */
+const fullReader = () =>
+  run(beside(OPTIONS_FILE)).then((loaded) => (loaded ? ((globalThis as Record<string, unknown>)[OPTIONS_GLOBAL] as ExplainOptions | undefined) : undefined));
+
+/** Says the mistakes, then that nothing is registered. */
+function refuse(errors: string[]): BackendMonitor {
+  for (const e of errors) console.error(e);
+  console.error(`${LOG} not registering the worker until the options above are fixed; the app is unaffected.`);
+  return idleMonitor();
 }
 
-let monitor: BackendMonitor | undefined;
-const { errors } = readOptions(given, 'tag');
-if (errors.length > 0) {
-  refuse(errors);
-  const none = Promise.resolve(undefined);
-  monitor = { ready: none, info: none, stats: () => none, flush: () => none, scopeChanged() {}, onHealth: () => () => false };
-} else {
-  // (data-enabled="false", the kill switch: the disabled worker delivers what waits, through this page too, then unregisters itself.)
-  monitor = startBackendMonitor(given, 'tag', {
-    deliver: deliverReports,
-    // Who uses this page, for the worker to store with its reports: the app's client's scope once there is one.
-    // (Before the lazy file is loaded, a page with its own client tells none; the first report loads it and tells it then.)
-    pageScope: () => {
-      const pageClient = findPageSentryClient();
-      return !pageClient || sink?.pageClient === pageClient ? sink?.pageScope() : undefined;
+/** The monitor that `later` resolves with, until then in its place (window.gatewayzMonitor is there at once). */
+function deferred(later: Promise<BackendMonitor>): BackendMonitor {
+  return {
+    ready: later.then((m) => m.ready),
+    info: later.then((m) => m.info),
+    stats: () => later.then((m) => m.stats()),
+    flush: () => later.then((m) => m.flush()),
+    scopeChanged: () => void later.then((m) => m.scopeChanged()),
+    onHealth(listener) {
+      const off = later.then((m) => m.onHealth(listener));
+      return () => void off.then((f) => f());
     },
-    onHealth,
-  });
+  };
 }
+
+/**
+ * The page bridge (src/pageBridge.ts) comes with the lazy files, which do the
+ * delivering: a batch goes to it once one of them is loaded, the first report
+ * loading one (chooseSink, as the bridge's `deliver` would). Until then
+ * nothing can be delivered, nor health taken (onHealth, above, says so), and
+ * this answers a batch as the bridge then does: received at once, the health
+ * listeners called, nothing done.
+ */
+function bridgeFor(o: Omit<BridgeOptions, 'markDelivered'>): PageBridge {
+  let bridge: PageBridge | undefined;
+  return {
+    batch(payload, reply) {
+      if (payload.respondBy !== undefined && o.now() > payload.respondBy) return false;
+      reply.received();
+      const { reports, health = [] } = payload;
+      void (reports.length > 0 && !api ? chooseSink() : Promise.resolve()).then(async () => {
+        // (Its deadline was met above: the bridge gets the batch without it.)
+        if (api) return void (bridge ??= api.bridge(o)).batch({ reports, health }, { received() {}, ack: reply.ack });
+        o.debug?.(`received ${reports.length} report(s) and ${health.length} health window(s)`);
+        if (health.length > 0) await o.health(health);
+        reply.ack({ eventIds: [] });
+      });
+      return true;
+    },
+  };
+}
+
+// (data-enabled="false", the kill switch: the disabled worker delivers what waits, through this page too, then unregisters itself.)
+const start = (values: Record<string, unknown>) =>
+  startMonitor(
+    values,
+    {
+      deliver: deliverReports,
+      // Who uses this page, for the worker to store with its reports: the app's client's scope once there is one.
+      // (Before the lazy file is loaded, a page with its own client tells none; the first report loads it and tells it then.)
+      pageScope: () => {
+        const pageClient = findPageSentryClient();
+        return !pageClient || sink?.pageClient === pageClient ? sink?.pageScope() : undefined;
+      },
+      onHealth,
+    },
+    bridgeFor,
+  );
+
+/**
+ * The attributes are read terse, here; `data-rules` is not: gatewayz-options.js reads it (this script leaves the
+ * rules reader out), and then every attribute with it, before anything is registered. An invalid attribute is
+ * said in full by gatewayz-options.js too or, when that file cannot be loaded, in this script's terse words with
+ * where to read what each option takes; rules it cannot check are refused. Either way nothing is registered.
+ */
+const { rules, ...attributes } = given;
+const { values, errors } = readAttributes(attributes, 'tag');
+const rulesUnread = rules === undefined ? [] : [`gatewayz-sw-monitor: option "rules" is read by ${beside(OPTIONS_FILE)}, which could not be loaded.`];
+let monitor: BackendMonitor;
+if (errors.length > 0) {
+  monitor = idleMonitor();
+  void fullReader().then((read) => refuse(read ? read(given, 'tag').errors : [...errors.map((e) => `${e} See the option table in the README (Configuration) for what it takes.`), ...rulesUnread]));
+} else if (rulesUnread.length > 0) {
+  monitor = deferred(
+    fullReader().then((read) => {
+      const full = read?.(given, 'tag');
+      return !full ? refuse(rulesUnread) : full.errors.length > 0 ? refuse(full.errors) : start(full.values);
+    }),
+  );
+} else monitor = start(values);
 (window as { gatewayzMonitor?: unknown }).gatewayzMonitor = monitor;
