@@ -62,6 +62,8 @@ const COLD = num('BENCH_COLD', 25);
 const COLD_PAUSE_MS = num('BENCH_COLD_PAUSE_MS', 150);
 /** Cold starts profiled per setup and status (run 1 only). */
 const STARTUP_PROFILES = num('BENCH_STARTUP_PROFILES', 5);
+/** Cold starts traced (Chrome's trace: V8's code cache, the worker thread's steps) per setup and status (run 1 only). */
+const STARTUP_TRACES = num('BENCH_STARTUP_TRACES', 5);
 /** Page loads per page (plain, drop-in) per run. */
 const LOADS = num('BENCH_LOADS', 10);
 /** Rounds per run of the workloads that cannot interleave per request. */
@@ -229,6 +231,7 @@ async function main(): Promise<void> {
   let storm: Record<'b' | 'c' | 'd', { events: number; longTasks: number[] }> | undefined;
   const profiles: Array<{ setup: Setup; what: string; busyMs: number; scriptMs: number; top: Array<[string, number]> }> = [];
   const startup: StartupProfile[] = [];
+  const traced: Array<{ setup: Setup; status: number; starts: TracedStart[] }> = [];
   let pageLoad: PageLoad | undefined;
   for (let run = 0; run < RUNS; run++) {
     const tag = `run ${run + 1}/${RUNS}`;
@@ -267,6 +270,18 @@ async function main(): Promise<void> {
           if (p) got.push(startupPhases(p, s === 'b' ? '/bare-sw.js' : '/gatewayz-sw.js'));
         }
         startup.push(summarizeStartup(s, status, got));
+      }
+    }
+    if (run === 0 && STARTUP_TRACES > 0) {
+      log(`start-up traces: (b) and (c), ${STARTUP_TRACES} cold starts each for a 200 and a 500`);
+      for (const [s, status] of [['b', 200], ['c', 200], ['b', 500], ['c', 500]] as const) {
+        const got: TracedStart[] = [];
+        for (let i = 0; i < STARTUP_TRACES; i++) {
+          await stoppers[s]();
+          const t = await traceStart(cdpBrowser, s === 'b' ? '/bare-sw.js' : '/gatewayz-sw.js', () => one(s, status === 200 ? `/v1/ping?trace=${i}` : `/v1/cold500/x?trace=${i}`));
+          if (t) got.push(t);
+        }
+        traced.push({ setup: s, status, starts: got });
       }
     }
     log(`${tag}: sequential (per request, ${SEQ} per setup)`);
@@ -379,6 +394,7 @@ async function main(): Promise<void> {
   const targetTable = ['| target | measured: ratio [95% CI]; difference [95% CI] | met |', '|---|---|---|', ...targetRows.map(([t, v, ok]) => `| ${t} | ${v} | ${mark[ok]} |`)].join('\n');
   const loadTable = pageLoad ? pageLoadTable(pageLoad) : '(page loads skipped: BENCH_LOADS=0)';
   const startupText = startup.map(startupLine).join('\n');
+  const traceText = traced.map(traceLine).join('\n');
   const profileText = profiles
     .map(
       (p) =>
@@ -386,7 +402,7 @@ async function main(): Promise<void> {
     )
     .join('\n');
   const loadLine = `load average at the start ${load0.map((x) => x.toFixed(2)).join(' / ')}, at the end ${load1.map((x) => x.toFixed(2)).join(' / ')} (1 / 5 / 15 min); ${fmt(minutes, 1)} min`;
-  console.log(`\n${loadLine}\n\n${coldTable}\n\n${warmTable}\n\n${loadTable}\n\n${stormTable}\n\n${targetTable}\n\nstart-up profiles:\n${startupText}\n\nwarm profiles:\n${profileText}\n`);
+  console.log(`\n${loadLine}\n\n${coldTable}\n\n${warmTable}\n\n${loadTable}\n\n${stormTable}\n\n${targetTable}\n\nstart-up traces:\n${traceText}\n\nstart-up profiles:\n${startupText}\n\nwarm profiles:\n${profileText}\n`);
   // Only the start says whether other work was running: by the end, the load average holds the bench's own browser.
   if (load0[0]! > 1) console.log(`[bench] !!! WARNING: load average above 1 at the start (${load0[0]!.toFixed(2)}): these figures are not from a quiet machine. !!!`);
   await writeReport({
@@ -398,6 +414,7 @@ async function main(): Promise<void> {
     version,
     profileText,
     startupText,
+    traceText,
     loadLine,
     busy: load0[0]! > 1 ? { start: load0[0]!, end: load1[0]! } : undefined,
     misses: targetRows.filter(([, , v]) => v !== 'met').map(([t, , v]) => `${t} (${v})`),
@@ -552,6 +569,67 @@ function startupLine(p: StartupProfile): string {
   const warn = p.caught < p.profiles ? ` (the script's evaluation was sampled in ${p.caught} of ${p.profiles} profiles: shorter than the 50 µs interval, or the profiler started late)` : '';
   const ms = (x: number) => `${fmt(x, 1)} ms`;
   return `- ${NAMES[p.setup]}, cold start for a ${p.status}, medians of ${p.profiles} profiles${warn}: busy ${ms(p.busy)} in all; before the first respondWith: set-up before the script ${ms(p.beforeScript)}, script evaluation ${ms(p.script)}, dispatch ${ms(p.dispatch)}, first fetch handler and its microtasks ${ms(p.firstHandler)} (its first sample ${ms(p.toHandler)} after the first busy one); after it, until the page had the response, ${ms(p.rest)}. Top self time (mean a start): ${p.top.map(([k, v]) => `${k} ${fmt(v, 2)} ms`).join('; ')}.`;
+}
+
+/** One cold start as Chrome's trace saw it (ms, on the worker's thread). */
+interface TracedStart {
+  /** Reading the installed script from the browser (`ServiceWorkerInstalledScriptsManager::GetScriptData`). */
+  getScript: number;
+  /** Decoding its text (`TextResourceDecoder::Decode`; 0 when the trace has none). */
+  decode: number;
+  /** V8's compile of the script (`v8.compile`), and the code cache it consumed (bytes; 0: none). */
+  compile: number;
+  cacheBytes: number;
+  cacheRejected: boolean;
+  /** The script's top-level evaluation, its compile included (`EvaluateScript`). */
+  evaluate: number;
+  /** From the fetch event's dispatch to the worker's own fetch going out. */
+  toRequest: number;
+  /** From the response's headers to the respondWith answer (NaN when the trace has no such event). */
+  toRespond: number;
+}
+
+type TraceEvent = { name: string; ph: string; ts: number; dur?: number; pid: number; tid: number; args?: { data?: Record<string, unknown> } };
+
+/** Traces one cold start of the worker whose script path is `script` (the worker must be stopped), around `request`. */
+async function traceStart(browser: CDPSession, script: string, request: () => Promise<unknown>): Promise<TracedStart | undefined> {
+  const events: TraceEvent[] = [];
+  const onData = (e: { value: object[] }) => void events.push(...(e.value as TraceEvent[]));
+  browser.on('Tracing.dataCollected', onData);
+  const complete = new Promise<void>((resolve) => browser.once('Tracing.tracingComplete', () => resolve()));
+  await browser.send('Tracing.start', { traceConfig: { includedCategories: ['v8', 'devtools.timeline', 'disabled-by-default-v8.compile', 'ServiceWorker', 'blink', 'loading'] }, transferMode: 'ReportEvents' });
+  await request();
+  await browser.send('Tracing.end');
+  await complete;
+  browser.off('Tracing.dataCollected', onData);
+  const ofScript = (e: TraceEvent) => String(e.args?.data?.url ?? '').includes(script);
+  const evaluate = events.find((e) => e.name === 'EvaluateScript' && ofScript(e));
+  if (!evaluate) return undefined;
+  const thread = events.filter((e) => e.pid === evaluate.pid && e.tid === evaluate.tid).sort((a, b) => a.ts - b.ts);
+  const ms = (e: TraceEvent | undefined) => (e?.dur ?? 0) / 1000;
+  const first = (name: string, after = 0) => thread.find((e) => e.name === name && e.ts >= after);
+  const compile = thread.find((e) => e.name === 'v8.compile' && ofScript(e));
+  const dispatch = first('ServiceWorkerGlobalScope::DispatchFetchEventForSubresource');
+  const sent = dispatch && first('ResourceSendRequest', dispatch.ts);
+  const received = sent && first('ResourceReceiveResponse', sent.ts);
+  const respond = received && thread.find((e) => e.ts >= received.ts && /^ServiceWorkerGlobalScope::RespondToFetchEvent/.test(e.name));
+  return {
+    getScript: ms(first('ServiceWorkerInstalledScriptsManager::GetScriptData')),
+    decode: ms(thread.find((e) => e.name === 'TextResourceDecoder::Decode' && e.ts <= evaluate.ts)),
+    compile: ms(compile),
+    cacheBytes: Number(compile?.args?.data?.consumedCacheSize ?? 0),
+    cacheRejected: compile?.args?.data?.cacheRejected === true,
+    evaluate: ms(evaluate),
+    toRequest: dispatch && sent ? (sent.ts - dispatch.ts) / 1000 : NaN,
+    toRespond: received && respond ? (respond.ts - received.ts) / 1000 : NaN,
+  };
+}
+
+function traceLine({ setup, status, starts }: { setup: Setup; status: number; starts: TracedStart[] }): string {
+  const med = (f: (t: TracedStart) => number) => fmt(median(starts.map(f).filter(Number.isFinite)), 2);
+  const cached = starts.filter((t) => t.cacheBytes > 0 && !t.cacheRejected);
+  const cache = cached.length > 0 ? `from V8's code cache in ${cached.length} of ${starts.length} starts (${fmt(median(cached.map((t) => t.cacheBytes)) / 1024, 1)} KiB consumed)` : `compiled from source in all ${starts.length} starts (no code cache consumed)`;
+  return `- ${NAMES[setup]}, cold start for a ${status}, ${starts.length} traces: script read ${med((t) => t.getScript)} ms, decoded ${med((t) => t.decode)} ms, compiled ${med((t) => t.compile)} ms ${cache}, evaluated ${med((t) => t.evaluate)} ms (its compile included); fetch event to its request going out ${med((t) => t.toRequest)} ms; response headers to respondWith ${med((t) => t.toRespond)} ms.`;
 }
 
 interface PageLoad {
@@ -733,6 +811,7 @@ interface Report {
   version: string;
   profileText: string;
   startupText: string;
+  traceText: string;
   loadLine: string;
   /** Set when the load average was above 1 at the start or the end. */
   busy?: { start: number; end: number };
@@ -837,6 +916,18 @@ ${r.misses.length === 0 ? 'Every target was met.' : `Not met: ${r.misses.join(';
 - On loopback a request takes well under a millisecond of network time, so
   every microsecond a worker adds shows up large in the ratios; on a real
   network the same absolute cost is a much smaller fraction.
+- Start-up, from Chrome's trace (${STARTUP_TRACES} cold starts a setup and
+  status, run 1; categories \`v8\`, \`devtools.timeline\`, \`ServiceWorker\`,
+  \`blink\`, \`loading\`, \`disabled-by-default-v8.compile\`): the worker thread's steps from its
+  start to the page's response, by the trace's own events. **Script:** reading
+  the installed script (\`GetScriptData\`), decoding it, compiling it (V8's
+  code cache: the bytes consumed, or none) and evaluating it. **Fetch:** from
+  the fetch event's dispatch to the moment the worker's own \`fetch()\` went
+  out (\`ResourceSendRequest\`), and from the response's headers back to the
+  \`respondWith\` answer. Medians; tracing adds little, unlike the profiler.
+
+${r.traceText}
+
 - Start-up: CPU profiles of cold starts (sampled every 50 µs, ${STARTUP_PROFILES}
   a setup and status, run 1). The profiler is started on the worker's DevTools
   session before the worker is stopped; the session starts it again when the
@@ -848,7 +939,11 @@ ${r.misses.length === 0 ? 'Every target was met.' : `Not met: ${r.misses.join(';
   and the first fetch handler (which calls \`respondWith\`) with its microtasks;
   then what ran until the page had the response. Top self time is over the
   whole profile. Profiling at 50 µs slows the worker, so these add up to more
-  than the cold rows' differences; compare (b) and (c) with each other.
+  than the cold rows' differences; compare (b) and (c) with each other. The
+  set-up before the script is much longer for (c) here than in the traces
+  above: with the profiler running, V8 does not take the script from its code
+  cache (the traces show it does when nothing profiles), so read that phase
+  from the traces.
 
 ${r.startupText}
 

@@ -4,7 +4,7 @@ import type { MonitorConfig } from '../config.js';
 import type { BeforeReportCallback } from '../core/hooks.js';
 import { Monitor } from '../Monitor.js';
 import { waitUntil } from './BackendMonitorPlugin.js';
-import { watchRequest, type RequestSink } from './watchRequest.js';
+import { watchRequest, type RequestSink, type RequestWatch } from './watchRequest.js';
 
 // Workbox routes by method and knows these six; other methods (OPTIONS, WebDAV verbs) pass
 // through to the browser unobserved. CORS preflights never reach a worker at all.
@@ -27,10 +27,21 @@ export function matchOrigins(origins: readonly string[]): (param: { url: URL }) 
 export function monitorHandler(monitor: RequestSink): RouteHandlerCallback {
   return async ({ request, event }) => {
     const e = event as FetchEvent;
-    const watch = watchRequest(monitor, request, e.clientId || e.resultingClientId || '', (p) => waitUntil(e, p));
+    const startedAt = Date.now();
+    // The request goes out first: what watching it sets up (its timer, its endpoint's timeout, on a cold worker
+    // the first run of that code) happens while it is on the network, not before.
+    const fetched = fetch(request);
+    let watch: RequestWatch;
+    try {
+      watch = watchRequest(monitor, request, e.clientId || e.resultingClientId || '', (p) => waitUntil(e, p), startedAt);
+    } catch (err) {
+      // Fails open: the request goes on unwatched.
+      monitor.internalError(err);
+      return fetched;
+    }
     let response: Response;
     try {
-      response = await fetch(request);
+      response = await fetched;
     } catch (error) {
       // Stored, and the page told which request failed, before the rejection goes on. The page aborted (where an
       // engine passes that on): its own doing, not a failure (unless the worker had reported it as a timeout).

@@ -81,14 +81,13 @@ const timeouts = new WeakMap<MonitorConfig, (endpoint: string) => number>();
 const LINK_GRACE_MS = 750;
 
 /**
- * Starts watching one request: its timer (observe only: past its endpoint's
+ * Starts watching one request (sent at `startedAt`): its timer (observe only: past its endpoint's
  * timeout with no headers, a `timeout` is reported and the request goes on;
  * an answer after that only adds its status to the report, and a late count
  * to health) and its retry count. Every step catches its own errors:
  * observing never changes or breaks a request.
  */
-export function watchRequest(m: RequestSink, request: Request, clientId: string, waitUntil: (p: Promise<unknown>) => void): RequestWatch {
-  const startedAt = Date.now();
+export function watchRequest(m: RequestSink, request: Request, clientId: string, waitUntil: (p: Promise<unknown>) => void, startedAt = Date.now()): RequestWatch {
   const key = `${request.method} ${request.url}`;
   let retries = 0;
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -131,7 +130,7 @@ export function watchRequest(m: RequestSink, request: Request, clientId: string,
       } catch (err) {
         m.internalError(err);
       }
-    }, timeoutMs);
+    }, timeoutMs - (Date.now() - startedAt));
   } catch (err) {
     m.internalError(err);
   }
