@@ -958,9 +958,10 @@ ${r.profileText}
   over (b) on a success is its script's time above, plus the turns of the
   event loop between the response's headers and \`respondWith\`.
 - A failing request pays one IndexedDB transaction before the page gets it
-  (write-ahead: the failure is stored before anything can lose it). Its reads
-  go out at once and its writes at once, so it waits for two round trips to
-  the browser's storage process and the commit. The profile above shows the
+  (write-ahead: the failure is stored before anything can lose it). It reads
+  two things at once (the quota gate's one record and the outbox count) and
+  puts two at once (that record and the report), so it waits for two round
+  trips to the browser's storage process and the commit. The profile above shows the
   rest: IndexedDB's own calls in the worker (\`transaction\`, \`get\`, \`put\`,
   \`count\`) take more CPU than the monitor's script. A cold failing request
   pays opening the database too.
