@@ -3,13 +3,14 @@
  * write-ahead step, against the in-memory store (the real IndexedDB one is
  * exercised in e2e/).
  */
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Observation } from '../sw/report/buildReport.js';
 import { DEFAULT_CONFIG } from '../sw/config.js';
 import { Monitor } from '../sw/Monitor.js';
 import { guardBeforeReport } from '../sw/report/guardBeforeReport.js';
 import type { BackendReport } from '../sw/protocol.js';
 import { MemoryStore } from './sim/memoryStore.js';
+import { stubWorkerGlobals } from './fixtures/worker.js';
 
 const observation = (path: string, status = 503): Observation => ({
   classification: { kind: 'http_error', level: status >= 500 ? 'error' : 'warning' },
@@ -32,14 +33,7 @@ function monitor(beforeReport?: ConstructorParameters<typeof Monitor>[0]['before
   return { m, store, reports };
 }
 
-beforeEach(() => {
-  vi.stubGlobal('self', { navigator: { onLine: true }, location: { origin: 'https://app.example' } });
-  vi.spyOn(console, 'warn').mockImplementation(() => {});
-});
-afterEach(() => {
-  vi.unstubAllGlobals();
-  vi.restoreAllMocks();
-});
+stubWorkerGlobals({ quiet: true });
 
 describe('Monitor.capture', () => {
   it('a write-ahead that storage refuses keeps the failure: held in memory, counted, offered to a page at once, counted as storage_failed in health', async () => {

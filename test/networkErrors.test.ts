@@ -19,6 +19,7 @@ import {
   type FailureLog,
 } from '../src/networkErrors.js';
 import { pageMessage, parsePageMessage, parseWorkerMessage, workerMessage, type FailureNotice } from '../sw/protocol.js';
+import { makeNotice } from './fixtures/report.js';
 
 const ID_A = 'a'.repeat(32);
 const ID_B = 'b'.repeat(32);
@@ -33,15 +34,6 @@ function typeError(message: string, { stack = true, sentrySaw = false } = {}): T
   return e;
 }
 
-const notice = (over: Partial<FailureNotice> = {}): FailureNotice => ({
-  eventId: ID_A,
-  method: 'GET',
-  url: 'https://api.example.com/v1/models?gateway=openrouter',
-  endpoint: '/v1/models',
-  kind: 'network_error',
-  at: Date.now(),
-  ...over,
-});
 
 describe('which app errors a failed request explains', () => {
   it.each([
@@ -123,9 +115,9 @@ describe('the failure log: the moment, ambiguity and waiting', () => {
 
   it('a failure told just before the event: that one, after the settle time (no other failing at the same moment)', async () => {
     const log = createFailureLog();
-    log.add(notice({ at: Date.now() - 20 }));
+    log.add(makeNotice({ at: Date.now() - 20 }));
     const { found, tookMs } = await matchOn(log, 'network');
-    expect(found).toEqual([notice({ at: Date.now() - tookMs - 20 })]);
+    expect(found).toEqual([makeNotice({ at: Date.now() - tookMs - 20 })]);
     expect(tookMs).toBeGreaterThanOrEqual(SETTLE_MS);
     expect(tookMs).toBeLessThan(SETTLE_MS + 20);
   });
@@ -133,26 +125,26 @@ describe('the failure log: the moment, ambiguity and waiting', () => {
   it('the window: a failure told within MATCH_WINDOW_MS before the event counts, one told earlier does not', async () => {
     const log = createFailureLog();
     const now = Date.now();
-    log.add(notice({ eventId: ID_B, at: now - MATCH_WINDOW_MS - 100, url: 'https://api.example.com/v1/old' }));
-    log.add(notice({ eventId: ID_A, at: now - MATCH_WINDOW_MS + 100 }));
+    log.add(makeNotice({ eventId: ID_B, at: now - MATCH_WINDOW_MS - 100, url: 'https://api.example.com/v1/old' }));
+    log.add(makeNotice({ eventId: ID_A, at: now - MATCH_WINDOW_MS + 100 }));
     const { found } = await matchOn(log, 'network');
     expect(found.map((n) => n.eventId)).toEqual([ID_A]);
   });
 
   it('a failure told more than SETTLE_MS after the event is another moment, not a candidate', async () => {
     const log = createFailureLog();
-    log.add(notice({ eventId: ID_A, at: Date.now() - 5 }));
+    log.add(makeNotice({ eventId: ID_A, at: Date.now() - 5 }));
     const event = Date.now();
     // Told 400 ms after the event: arrives while nothing waits for it any more.
-    const { found } = await matchOn(log, 'network', (ms) => ms === 100 && log.add(notice({ eventId: ID_B, at: event + 400 })));
+    const { found } = await matchOn(log, 'network', (ms) => ms === 100 && log.add(makeNotice({ eventId: ID_B, at: event + 400 })));
     expect(found.map((n) => n.eventId)).toEqual([ID_A]);
   });
 
   it('two failures at the same moment, the second told just after the event: both, for the event to say it is ambiguous', async () => {
     const log = createFailureLog();
     const event = Date.now();
-    log.add(notice({ eventId: ID_A, at: event - 3 }));
-    const { found } = await matchOn(log, 'network', (ms) => ms === 60 && log.add(notice({ eventId: ID_B, url: 'https://api.example.com/v1/images', endpoint: '/v1/images', at: event + 40 })));
+    log.add(makeNotice({ eventId: ID_A, at: event - 3 }));
+    const { found } = await matchOn(log, 'network', (ms) => ms === 60 && log.add(makeNotice({ eventId: ID_B, url: 'https://api.example.com/v1/images', endpoint: '/v1/images', at: event + 40 })));
     expect(found.map((n) => n.eventId)).toEqual([ID_A, ID_B]);
   });
 
@@ -160,7 +152,7 @@ describe('the failure log: the moment, ambiguity and waiting', () => {
     const log = createFailureLog();
     const event = Date.now();
     // The worker told it before the rejection, but its message arrives 120 ms after the event.
-    const { found, tookMs } = await matchOn(log, 'network', (ms) => ms === 120 && log.add(notice({ at: event - 1 })));
+    const { found, tookMs } = await matchOn(log, 'network', (ms) => ms === 120 && log.add(makeNotice({ at: event - 1 })));
     expect(found).toHaveLength(1);
     // Once found, it still listens until SETTLE_MS after the event, not MAX_WAIT_MS.
     expect(tookMs).toBeLessThan(MAX_WAIT_MS);
@@ -177,22 +169,22 @@ describe('the failure log: the moment, ambiguity and waiting', () => {
 
   it("an abort matches only a timeout the worker had reported; a network error matches any kind it was told", async () => {
     const log = createFailureLog();
-    log.add(notice({ eventId: ID_A, kind: 'network_error', at: Date.now() - 10 }));
-    log.add(notice({ eventId: ID_B, kind: 'timeout', at: Date.now() - 10 }));
+    log.add(makeNotice({ eventId: ID_A, kind: 'network_error', at: Date.now() - 10 }));
+    log.add(makeNotice({ eventId: ID_B, kind: 'timeout', at: Date.now() - 10 }));
     expect((await matchOn(log, 'abort')).found.map((n) => n.eventId)).toEqual([ID_B]);
     const log2 = createFailureLog();
-    log2.add(notice({ eventId: ID_A, kind: 'offline', at: Date.now() - 10 }));
-    log2.add(notice({ eventId: ID_B, kind: 'timeout', at: Date.now() - 10 }));
+    log2.add(makeNotice({ eventId: ID_A, kind: 'offline', at: Date.now() - 10 }));
+    log2.add(makeNotice({ eventId: ID_B, kind: 'timeout', at: Date.now() - 10 }));
     expect((await matchOn(log2, 'network')).found.map((n) => n.eventId)).toEqual([ID_A, ID_B]);
     const log3 = createFailureLog();
-    log3.add(notice({ kind: 'offline', at: Date.now() - 10 }));
+    log3.add(makeNotice({ kind: 'offline', at: Date.now() - 10 }));
     expect((await matchOn(log3, 'abort')).found).toEqual([]);
   });
 
   it("an error that names its request's host matches only failures to that host", async () => {
     const log = createFailureLog();
-    log.add(notice({ eventId: ID_A, url: 'https://api.example.com/v1/models', at: Date.now() - 10 }));
-    log.add(notice({ eventId: ID_B, url: 'https://other.example.com:8443/v1/models', at: Date.now() - 10 }));
+    log.add(makeNotice({ eventId: ID_A, url: 'https://api.example.com/v1/models', at: Date.now() - 10 }));
+    log.add(makeNotice({ eventId: ID_B, url: 'https://other.example.com:8443/v1/models', at: Date.now() - 10 }));
     const matchHost = async (host: string) => {
       let result: FailureNotice[] | undefined;
       void log.match(Date.now(), 'network', host).then((r) => (result = r));
@@ -207,7 +199,7 @@ describe('the failure log: the moment, ambiguity and waiting', () => {
 
   it('keeps at most 100 notices, and none older than the window', async () => {
     const log = createFailureLog();
-    for (let i = 0; i < 150; i++) log.add(notice({ eventId: i.toString(16).padStart(32, '0'), at: Date.now() }));
+    for (let i = 0; i < 150; i++) log.add(makeNotice({ eventId: i.toString(16).padStart(32, '0'), at: Date.now() }));
     const { found } = await matchOn(log, 'network');
     expect(found).toHaveLength(100);
     expect(found[0]!.eventId).toBe((50).toString(16).padStart(32, '0'));
@@ -226,7 +218,7 @@ describe("what the app's event gains", () => {
 
   it('one failure: the backend_request context field by field, tags api_endpoint and failure_kind; message, exception, level and fingerprint untouched', () => {
     const before = appEvent();
-    const event = addFailures(appEvent(), [notice({ kind: 'offline', at: Date.UTC(2026, 0, 2, 3, 4, 5, 600) })]);
+    const event = addFailures(appEvent(), [makeNotice({ kind: 'offline', at: Date.UTC(2026, 0, 2, 3, 4, 5, 600) })]);
     expect(event.contexts?.backend_request).toEqual({
       method: 'GET',
       url: 'https://api.example.com/v1/models?gateway=openrouter',
@@ -244,15 +236,15 @@ describe("what the app's event gains", () => {
   });
 
   it('a failure folded into an earlier report (no event id of its own): the request, without monitor_event_id', () => {
-    const event = addFailures(appEvent(), [notice({ eventId: undefined })]);
+    const event = addFailures(appEvent(), [makeNotice({ eventId: undefined })]);
     expect(event.contexts?.backend_request).not.toHaveProperty('monitor_event_id');
     expect(event.contexts?.backend_request).toMatchObject({ endpoint: '/v1/models', failure_kind: 'network_error' });
   });
 
   it('several: marked ambiguous with how many, each candidate a context of its own, and only the tags they agree on', () => {
     const event = addFailures(appEvent(), [
-      notice({ eventId: ID_A, at: Date.UTC(2026, 0, 1) }),
-      notice({ eventId: ID_B, endpoint: '/v1/images', url: 'https://api.example.com/v1/images', method: 'POST', at: Date.UTC(2026, 0, 1) }),
+      makeNotice({ eventId: ID_A, at: Date.UTC(2026, 0, 1) }),
+      makeNotice({ eventId: ID_B, endpoint: '/v1/images', url: 'https://api.example.com/v1/images', method: 'POST', at: Date.UTC(2026, 0, 1) }),
     ]);
     expect(event.contexts?.backend_request).toEqual({ ambiguous: true, candidates: 2 });
     expect(event.contexts?.backend_request_1).toEqual({ method: 'GET', url: 'https://api.example.com/v1/models?gateway=openrouter', endpoint: '/v1/models', failure_kind: 'network_error', monitor_event_id: ID_A, failed_at: '2026-01-01T00:00:00.000Z' });
@@ -261,7 +253,7 @@ describe("what the app's event gains", () => {
   });
 
   it(`more than ${MAX_CANDIDATES} at once: the count says all, the latest ${MAX_CANDIDATES} are listed`, () => {
-    const many = Array.from({ length: 7 }, (_, i) => notice({ eventId: String(i).repeat(32), endpoint: `/v1/e${i}` }));
+    const many = Array.from({ length: 7 }, (_, i) => makeNotice({ eventId: String(i).repeat(32), endpoint: `/v1/e${i}` }));
     const event = addFailures(appEvent(), many);
     expect(event.contexts?.backend_request).toEqual({ ambiguous: true, candidates: 7 });
     expect(event.contexts?.backend_request_1).toMatchObject({ endpoint: '/v1/e2' });
@@ -271,7 +263,7 @@ describe("what the app's event gains", () => {
 
   it("never replaces what the app set: its own tag or context of the same name stays", () => {
     const mine = { ...appEvent(), tags: { failure_kind: 'mine' }, contexts: { backend_request: { own: 1 } } };
-    const event = addFailures(mine, [notice()]);
+    const event = addFailures(mine, [makeNotice()]);
     expect(event.tags).toEqual({ failure_kind: 'mine', api_endpoint: '/v1/models' });
     expect(event.contexts?.backend_request).toEqual({ own: 1 });
   });
@@ -289,7 +281,7 @@ describe("the app client's event processor", () => {
   it('one failure with a report of its own: the event gains it, and the worker is told the app event for that report', async () => {
     const named: string[][] = [];
     const asked: unknown[][] = [];
-    const log: FailureLog = { add() {}, match: async (...args) => (asked.push(args), [notice()]) };
+    const log: FailureLog = { add() {}, match: async (...args) => (asked.push(args), [makeNotice()]) };
     const processor = networkErrorProcessor({ log, watched: () => true, named: (a, b) => named.push([a, b]), now: () => 1234 });
     const event = await processor(typeErrorEvent(), hint(typeError('Failed to fetch (api.example.com)')));
     // Asked at the event's moment, for a network error to the host Sentry's message names.
@@ -300,14 +292,14 @@ describe("the app client's event processor", () => {
 
   it('ambiguous: the event lists them, and no report is told it is this event', async () => {
     const named: string[][] = [];
-    const processor = networkErrorProcessor({ log: logOf([notice(), notice({ eventId: ID_B })]), watched: () => true, named: (a, b) => named.push([a, b]) });
+    const processor = networkErrorProcessor({ log: logOf([makeNotice(), makeNotice({ eventId: ID_B })]), watched: () => true, named: (a, b) => named.push([a, b]) });
     const event = await processor(typeErrorEvent(), hint(typeError('Failed to fetch')));
     expect(event.contexts?.backend_request).toEqual({ ambiguous: true, candidates: 2 });
     expect(named).toEqual([]);
   });
 
   it('any other event goes on at once, untouched: not an error event, another exception, no worker in control', () => {
-    const match = vi.fn(async () => [notice()]);
+    const match = vi.fn(async () => [makeNotice()]);
     const log = { add() {}, match };
     const processor = networkErrorProcessor({ log, watched: () => true, named: () => {} });
     const transaction: Event = { type: 'transaction' };
@@ -328,9 +320,9 @@ describe("the app client's event processor", () => {
     expect(await throwing(e1, hint(typeError('Failed to fetch')))).toEqual(typeErrorEvent());
     const rejecting = networkErrorProcessor({ log: { add() {}, match: () => Promise.reject(new Error('boom')) }, watched: () => true, named: () => {} });
     expect(await rejecting(typeErrorEvent(), hint(typeError('Failed to fetch')))).toEqual(typeErrorEvent());
-    const badWatch = networkErrorProcessor({ log: logOf([notice()]), watched: () => { throw new Error('boom'); }, named: () => {} });
+    const badWatch = networkErrorProcessor({ log: logOf([makeNotice()]), watched: () => { throw new Error('boom'); }, named: () => {} });
     expect(await badWatch(typeErrorEvent(), hint(typeError('Failed to fetch')))).toEqual(typeErrorEvent());
-    const badTell = networkErrorProcessor({ log: logOf([notice()]), watched: () => true, named: () => { throw new Error('no worker'); } });
+    const badTell = networkErrorProcessor({ log: logOf([makeNotice()]), watched: () => true, named: () => { throw new Error('no worker'); } });
     const told = await badTell(typeErrorEvent(), hint(typeError('Failed to fetch')));
     expect(told.contexts?.backend_request).toMatchObject({ monitor_event_id: ID_A });
     expect(told.exception).toEqual(typeErrorEvent().exception);
@@ -339,14 +331,14 @@ describe("the app client's event processor", () => {
 
 describe('the messages', () => {
   it("'failed' (worker → page): accepted as the worker sends it, refused when a field is missing or wrong", () => {
-    const sent = workerMessage('failed', notice());
+    const sent = workerMessage('failed', makeNotice());
     expect(parseWorkerMessage(JSON.parse(JSON.stringify(sent)))).toEqual({ message: sent });
-    const { eventId: _omit, ...folded } = notice();
+    const { eventId: _omit, ...folded } = makeNotice();
     expect(parseWorkerMessage(workerMessage('failed', folded))).toEqual({ message: workerMessage('failed', folded) });
-    expect(parseWorkerMessage(workerMessage('failed', notice({ kind: 'nope' as never })))).toBeNull();
-    expect(parseWorkerMessage(workerMessage('failed', notice({ eventId: 'not-an-id' })))).toBeNull();
-    expect(parseWorkerMessage(workerMessage('failed', notice({ at: Number.NaN })))).toBeNull();
-    expect(parseWorkerMessage(workerMessage('failed', { ...notice(), url: 42 as never }))).toBeNull();
+    expect(parseWorkerMessage(workerMessage('failed', makeNotice({ kind: 'nope' as never })))).toBeNull();
+    expect(parseWorkerMessage(workerMessage('failed', makeNotice({ eventId: 'not-an-id' })))).toBeNull();
+    expect(parseWorkerMessage(workerMessage('failed', makeNotice({ at: Number.NaN })))).toBeNull();
+    expect(parseWorkerMessage(workerMessage('failed', { ...makeNotice(), url: 42 as never }))).toBeNull();
   });
 
   it("'appEvent' (page → worker): two event ids, nothing else", () => {

@@ -4,25 +4,18 @@
  * telling it through the pages, and the app event named on the report,
  * against the in-memory store. The page's half: test/networkErrors.test.ts.
  */
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../sw/config.js';
 import { Monitor } from '../sw/Monitor.js';
 import type { Notice } from '../sw/observe/watchRequest.js';
 import type { BackendReport, FailureNotice } from '../sw/protocol.js';
 import type { Observation } from '../sw/report/buildReport.js';
 import { MemoryStore } from './sim/memoryStore.js';
+import { makeNotice } from './fixtures/report.js';
+import { stubWorkerGlobals } from './fixtures/worker.js';
 
 const APP_ID = 'c'.repeat(32);
 
-const notice = (over: Partial<FailureNotice> = {}): FailureNotice => ({
-  eventId: 'a'.repeat(32),
-  method: 'GET',
-  url: 'https://api.example.com/v1/models?gateway=openrouter',
-  endpoint: '/v1/models',
-  kind: 'network_error',
-  at: Date.now(),
-  ...over,
-});
 
 describe("the worker's half", () => {
   const rejected = (path: string, kind: 'network_error' | 'offline' = 'network_error'): Observation => ({
@@ -38,14 +31,7 @@ describe("the worker's half", () => {
     errorMessage: 'TypeError: Failed to fetch',
   });
 
-  beforeEach(() => {
-    vi.stubGlobal('self', { navigator: { onLine: true }, location: { origin: 'https://app.example' } });
-    vi.spyOn(console, 'warn').mockImplementation(() => {});
-  });
-  afterEach(() => {
-    vi.unstubAllGlobals();
-    vi.restoreAllMocks();
-  });
+  stubWorkerGlobals({ quiet: true });
 
   function monitor() {
     const store = new MemoryStore();
@@ -73,10 +59,10 @@ describe("the worker's half", () => {
 
   it('tell() posts through the pages to that tab, and never rejects', async () => {
     const { m, told } = monitor();
-    await m.tell('tab-1', notice());
-    expect(told).toEqual([['tab-1', notice({ at: told[0]![1].at })]]);
+    await m.tell('tab-1', makeNotice());
+    expect(told).toEqual([['tab-1', makeNotice({ at: told[0]![1].at })]]);
     const failing = new Monitor({ config: { ...DEFAULT_CONFIG }, store: new MemoryStore(), pages: { list: async () => [], offer: async () => ({ received: false, acked: [] }), tell: () => Promise.reject(new Error('gone')) } });
-    await expect(failing.tell('tab-1', notice())).resolves.toBeUndefined();
+    await expect(failing.tell('tab-1', makeNotice())).resolves.toBeUndefined();
     expect(failing.stats.internalErrors).toBe(1);
   });
 

@@ -3,7 +3,7 @@
  * real Monitor against the in-memory store) and in the page's report → event
  * mapping. The browser half is e2e/rulesAndTrace.spec.ts.
  */
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Observation } from '../sw/report/buildReport.js';
 import { buildReport } from '../sw/report/buildReport.js';
 import { DEFAULT_CONFIG } from '../sw/config.js';
@@ -14,6 +14,7 @@ import { traceOf } from '../sw/report/trace.js';
 import { reportToEvent } from '../src/reportToEvent.js';
 import { makeReport } from './fixtures/report.js';
 import { MemoryStore } from './sim/memoryStore.js';
+import { stubWorkerGlobals } from './fixtures/worker.js';
 
 const headers = (h: Record<string, string>) => new Headers(h);
 
@@ -48,13 +49,7 @@ function monitor() {
   return { m, store, reports };
 }
 
-beforeEach(() => {
-  vi.stubGlobal('self', { navigator: { onLine: true }, location: { origin: 'https://app.example' } });
-});
-afterEach(() => {
-  vi.unstubAllGlobals();
-  vi.restoreAllMocks();
-});
+stubWorkerGlobals();
 
 describe('rules in the write-ahead', () => {
   it('ignore: no report is stored and the failure is counted as ignored', async () => {
