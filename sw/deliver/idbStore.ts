@@ -1,6 +1,6 @@
 import { openDB, type DBSchema, type IDBPDatabase, type IDBPObjectStore, type IDBPTransaction } from 'idb';
 import type { OutboxRecord, Store, Tx } from '../core/store.js';
-import { GATE_KEY, type FoldState, type GateState, type LimitState } from '../quota/gate.js';
+import { emptyGate, GATE_KEY, type FoldState, type LimitState } from '../quota/gate.js';
 import type { BurstTrack } from '../health/burst.js';
 
 import { OUTBOX_DB, OUTBOX_SCHEMA_VERSION } from './outboxDb.js';
@@ -23,7 +23,7 @@ type UpgradeMeta = IDBPObjectStore<Schema, ArrayLike<'outbox' | 'meta'>, 'meta',
  */
 async function gateInOneRecord(meta: UpgradeMeta): Promise<void> {
   const [keys, values] = await Promise.all([meta.getAllKeys(), meta.getAll()]);
-  const state: GateState = { limit: { admitted: [], heldBack: 0, alerts: [], suppressedAlerts: 0 }, folds: {}, tracks: {} };
+  const state = emptyGate();
   let found = false;
   keys.forEach((key, i) => {
     const k = String(key);

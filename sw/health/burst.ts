@@ -22,6 +22,9 @@ export interface BurstTrack {
   sustainedAlerted: boolean;
 }
 
+/** A scope's track before its first failure. */
+export const newTrack = (): BurstTrack => ({ times: [], open: false, aboveHalfUntil: 0, sustainedAlerted: false });
+
 export interface BurstAlertReason {
   reason: 'rate' | 'sustained_5xx';
   /** Failures in the last minute (rate), or ms since the first 5xx (sustained). */

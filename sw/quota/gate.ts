@@ -28,7 +28,7 @@
  */
 import { recordOf, type OutboxRecord, type Tx } from '../core/store.js';
 import { fingerprintOf } from '../core/reportRules.js';
-import { burstFailure, type BurstScope, type BurstTrack } from '../health/burst.js';
+import { burstFailure, newTrack, type BurstScope, type BurstTrack } from '../health/burst.js';
 import type { BackendReport, FailureKind, ReportLevel } from '../protocol.js';
 
 export const RATE_WINDOW_MS = 60_000;
@@ -133,9 +133,12 @@ export function burstKey([scope, name]: BurstScope): string {
 
 const emptyLimit = (): LimitState => ({ admitted: [], heldBack: 0, alerts: [], suppressedAlerts: 0 });
 
+/** The gate's record before anything was counted. */
+export const emptyGate = (): GateState => ({ limit: emptyLimit(), folds: {}, tracks: {} });
+
 /** The gate's record as stored, or an empty one. */
 export async function readGate(tx: Tx): Promise<GateState> {
-  return (await tx.getMeta<GateState>(GATE_KEY)) ?? { limit: emptyLimit(), folds: {}, tracks: {} };
+  return (await tx.getMeta<GateState>(GATE_KEY)) ?? emptyGate();
 }
 
 /** Drops the times at or before `from` (kept sorted, so the oldest is first). */
@@ -235,7 +238,7 @@ export class QuotaGate {
     }
     for (const scope of o.burstScopes ?? []) {
       const k = burstKey(scope);
-      const track = (tracks[k] ??= { times: [], open: false, aboveHalfUntil: 0, sustainedAlerted: false });
+      const track = (tracks[k] ??= newTrack());
       await this.#burst({ ...p, scope, key: k, track, is5xx: report.status >= 500, o });
     }
     writes.push(tx.putMeta(GATE_KEY, state));

@@ -25,7 +25,7 @@ import type { Clock, OutboxRecord, Store, Tx } from '../../sw/core/store.js';
 import { ALERTS_PER_HOUR, burstKey, foldKey, GATE_KEY, RATE_WINDOW_MS, type CaptureOptions, type GateState } from '../../sw/quota/gate.js';
 import type { AckPayload, BackendReport } from '../../sw/protocol.js';
 import type { HealthReport } from '../../sw/health/aggregate.js';
-import { burstFailure } from '../../sw/health/burst.js';
+import { burstFailure, newTrack } from '../../sw/health/burst.js';
 import type { Observation } from '../../sw/report/buildReport.js';
 import { createPageBridge, type PageBridge } from '../../src/pageBridge.js';
 import { deliverToSentry } from '../../src/deliverToSentry.js';
@@ -499,7 +499,7 @@ export class World {
     const o = c.options;
     for (const [scope, name] of o.burstScopes ?? []) {
       const key = burstKey([scope, name]);
-      const track = structuredClone(this.gateState()?.tracks[key]) ?? { times: [], open: false, aboveHalfUntil: 0, sustainedAlerted: false };
+      const track = structuredClone(this.gateState()?.tracks[key]) ?? newTrack();
       if (o.succeeded?.(key)) {
         delete track.first5xx;
         track.sustainedAlerted = false;
