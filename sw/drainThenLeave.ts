@@ -15,11 +15,11 @@ export function drainThenLeave(config: MonitorConfig, info: WorkerState): Monito
   const monitor = new Monitor({ config });
   monitor.listen(info);
   let leaving = false;
+  // Reports, not health windows: a page may have nowhere to send those (no Sentry loaded), and they are aggregates.
+  const waiting = async () => (await monitor.store.tx((tx) => tx.all())).filter((r) => r.report.kind !== 'health').length + monitor.relay.held;
   const leaveIfEmpty = async () => {
     if (leaving) return;
-    // Reports, not health windows: a page may have nowhere to send those (no Sentry loaded), and they are aggregates.
-    const left = (await monitor.store.tx((tx) => tx.all())).filter((r) => r.report.kind !== 'health').length + monitor.relay.held;
-    if (left > 0) return;
+    if ((await waiting()) > 0) return;
     leaving = true;
     await self.registration.unregister();
     console.info('[gatewayz-sw-monitor] disabled: all delivered; unregistered.');
@@ -27,7 +27,11 @@ export function drainThenLeave(config: MonitorConfig, info: WorkerState): Monito
   const check = () => leaveIfEmpty().catch((err: unknown) => monitor.internalError(err));
   monitor.onDelivered = check;
   self.addEventListener('install', () => void self.skipWaiting());
-  self.addEventListener('activate', (event) => event.waitUntil(self.clients.claim().then(check)));
+  // Pages it already controls (as the version it replaces) are its own on activation. Other pages, such as an
+  // unchanged page that registered it again, it takes over only when something waits to be delivered through
+  // them: with nothing to deliver, it leaves without ever controlling them.
+  const claimIfWaiting = () => waiting().catch(() => 1).then((n) => (n > 0 ? self.clients.claim() : undefined));
+  self.addEventListener('activate', (event) => event.waitUntil(claimIfWaiting().then(check)));
   // A worker the browser stopped and started again: what waits is offered again, then it checks.
   monitor.relay.flushSoon(0);
   void check();
