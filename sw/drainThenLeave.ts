@@ -21,11 +21,19 @@ export function drainThenLeave(config: MonitorConfig, info: WorkerState): Monito
     if (leaving) return;
     if ((await waiting()) > 0) return;
     leaving = true;
-    await self.registration.unregister();
-    console.info('[gatewayz-sw-monitor] disabled: all delivered; unregistered.');
+    try {
+      await self.registration.unregister();
+      console.info('[gatewayz-sw-monitor] disabled: all delivered; unregistered.');
+    } finally {
+      // Not for good: a page that registers the same worker again while it is being removed keeps the registration
+      // (the spec's resurrection), and that page's hello checks again.
+      leaving = false;
+    }
   };
   const check = () => leaveIfEmpty().catch((err: unknown) => monitor.internalError(err));
   monitor.onDelivered = check;
+  // Every page message (a page's hello on each load among them) is a moment to check.
+  self.addEventListener('message', () => void check());
   self.addEventListener('install', () => void self.skipWaiting());
   // Pages it already controls (as the version it replaces) are its own on activation. Other pages, such as an
   // unchanged page that registered it again, it takes over only when something waits to be delivered through
